@@ -1,0 +1,3 @@
+"""PMP prevention programme toolkit: forms, intake, documents for Latvian municipalities."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,79 @@
+"""``pmp init`` and ``pmp config check|show``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import load_config
+from ..errors import ConfigError
+from ..workspace import DEFAULT_PRESET, PRESETS, init_workspace
+from ._common import domain_errors, get_workspace
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--preset", type=click.Choice(PRESETS), default=DEFAULT_PRESET, show_default=True,
+              help="Pašvaldības programma, no kuras ņemt plānu.")
+@domain_errors
+def init_cmd(directory: str, preset: str) -> None:
+    """Izveido jaunu darba vietu (config.toml, veidnes, mapes)."""
+    ws = init_workspace(Path(directory), preset)
+    cfg = ws.config
+    click.echo(f"Izveidota darba vieta {ws.root} ({cfg.municipality.name}, paraugs \"{preset}\"): "
+               f"{len(cfg.plan.goals)} mērķi, {len(cfg.plan.activities)} aktivitātes, "
+               f"{len(cfg.plan.indicators)} rādītāji, {len(cfg.institutions)} iestādes.")
+
+
+@click.group("config")
+def config_group() -> None:
+    """Konfigurācijas (config.toml) pārbaude un apskate."""
+
+
+@config_group.command("check")
+def config_check() -> None:
+    """Pārbauda config.toml; katra problēma savā rindā ar atslēgas ceļu."""
+    ws = get_workspace()
+    try:
+        cfg = load_config(ws.config_path)
+    except ConfigError as e:
+        for line in e.problems:
+            click.echo(line, err=True)
+        click.echo(f"config.toml: {len(e.problems)} kļūda(s)", err=True)
+        sys.exit(1)
+    from ..templates_lint import lint_templates  # optional: present once documents exist
+
+    problems = lint_templates(ws)
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"config.toml ir kārtībā: {cfg.municipality.name}, {len(cfg.plan.goals)} mērķi, "
+               f"{len(cfg.plan.activities)} aktivitātes, {len(cfg.plan.indicators)} rādītāji, "
+               f"{len(cfg.institutions)} iestādes.")
+
+
+@config_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Izdrukāt JSON formātā.")
+@domain_errors
+def config_show(as_json: bool) -> None:
+    """Parāda ielādēto konfigurāciju."""
+    cfg = get_workspace().config
+    data = cfg.model_dump(mode="json")
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{cfg.municipality.name} — {cfg.municipality.board_name}")
+    click.echo(f"Plāna gadi: {cfg.period.plan_years[0]}–{cfg.period.plan_years[-1]}; "
+               f"starprezultāti: {', '.join(map(str, cfg.period.milestones))}")
+    for goal in cfg.plan.goals:
+        click.echo(f"  [{goal.level}] {goal.number}. {goal.title}")
+        for act in cfg.plan.activities:
+            if act.goal == goal.number:
+                click.echo(f"      {act.number} {act.title}")
+
+
+COMMANDS = [init_cmd, config_group]

@@ -1,0 +1,537 @@
+"""The configuration model of a workspace's ``config.toml`` (pydantic v2).
+
+The structural model lives here; cross-references between parts (an activity's goal, an
+institution named as responsible, a target year that must be a milestone) are checked by
+:func:`check_references`, which gives one Latvian problem per line with its key path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+SLUG_RE = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are an error (a typo in config.toml must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class InstitutionKind(str, Enum):
+    school = "school"
+    preschool = "preschool"
+    social_service = "social_service"
+    orphans_court = "orphans_court"
+    municipal_police = "municipal_police"
+    youth_centre = "youth_centre"
+    education_board = "education_board"
+    ngo = "ngo"
+    other = "other"
+
+
+#: Latvian plural names of institution kinds; a plan may name a whole kind as ``kind:school``.
+KIND_GROUP_LABELS: dict[str, str] = {
+    "school": "izglītības iestādes",
+    "preschool": "pirmsskolas izglītības iestādes",
+    "social_service": "sociālais dienests",
+    "orphans_court": "bāriņtiesa",
+    "municipal_police": "pašvaldības policija",
+    "youth_centre": "jauniešu centri",
+    "education_board": "izglītības pārvalde",
+    "ngo": "NVO",
+    "other": "citas institūcijas",
+}
+
+KIND_LABELS: dict[str, str] = {
+    "school": "vispārizglītojošā skola",
+    "preschool": "pirmsskolas izglītības iestāde",
+    "social_service": "sociālais dienests",
+    "orphans_court": "bāriņtiesa",
+    "municipal_police": "pašvaldības policija",
+    "youth_centre": "jauniešu centrs",
+    "education_board": "izglītības pārvalde",
+    "ngo": "nevalstiskā organizācija",
+    "other": "cita institūcija",
+}
+
+Stage = Literal["1-6", "7-9", "10-12"]
+Level = Literal["U", "M", "P"]
+
+LEVEL_LABELS: dict[str, str] = {
+    "U": "UNIVERSĀLĀ PREVENCIJA",
+    "M": "MĒRĶTIECĪGĀ PREVENCIJA",
+    "P": "PIELĀGOTĀ PREVENCIJA",
+}
+
+#: Metric keys computed from the forms (F2 unless noted). An indicator row names one of these or "manual".
+METRIC_KEYS: dict[str, str] = {
+    "dropout_share": "Mācības pārtraukušo īpatsvars (%), visi posmi",
+    "dropout_share_basic": "Mācības pārtraukušo īpatsvars pamatizglītībā (%)",
+    "dropout_share_secondary": "Mācības pārtraukušo īpatsvars vidējā izglītībā (%)",
+    "dropout_count": "Mācības pārtraukušo skaits",
+    "at_risk_share": "PMP riskam pakļauto izglītojamo īpatsvars (%)",
+    "at_risk_share_basic": "PMP riskam pakļauto īpatsvars pamatizglītībā (%)",
+    "at_risk_share_secondary": "PMP riskam pakļauto īpatsvars vidējā izglītībā (%)",
+    "unexcused_per_pupil": "Neattaisnoti kavētās stundas uz 1 izglītojamo",
+    "unexcused_per_pupil_basic": "Neattaisnoti kavētās stundas uz 1 izglītojamo pamatizglītībā",
+    "unexcused_per_pupil_secondary": "Neattaisnoti kavētās stundas uz 1 izglītojamo vidējā izglītībā",
+    "over20_unexcused_share": "Izglītojamo ar vairāk nekā 20 neattaisnoti kavētām stundām semestrī īpatsvars (%)",
+    "repeating_share": "Izglītojamo, kuri atkārto mācību gadu, īpatsvars (%)",
+    "extended_year_share": "Izglītojamo ar pagarinātu mācību gadu īpatsvars (%)",
+    "insufficient_grade_share": "Izglītojamo ar nepietiekamu vērtējumu gadā īpatsvars (%)",
+    "grade9_not_continuing_share": "9. klašu beidzēju, kuri neturpina izglītību, īpatsvars (%)",
+    "grade9_not_continuing_count": "9. klašu beidzēju, kuri neturpina izglītību, skaits",
+    "grade9_exam_failed_share": "9. klašu izglītojamo, kuri nenokārtoja valsts pārbaudījumus, īpatsvars (%)",
+    "support_measures_share": "Izglītojamo, kuriem sniegti PMP atbalsta pasākumi, īpatsvars (%)",
+    "iap_share": "Izglītojamo ar individuālo atbalsta plānu īpatsvars (%)",
+    "interest_education_share": "Izglītojamo, kuri iesaistīti interešu izglītībā, īpatsvars (%)",
+    "career_counselling_share": "7.–12. klašu izglītojamo, kuri saņēmuši karjeras konsultācijas, īpatsvars (%)",
+    "teachers_trained_share": "Pedagogu, kuri apguvuši PMP riska pazīmju atpazīšanu, īpatsvars (%)",
+    "support_staff_fte": "Atbalsta personāla likmes (kopā)",
+    "schools_with_pmp_plan_share": "Izglītības iestāžu ar PMP prevencijas darba plānu īpatsvars (%)",
+    "families_two_talks_share": "Ģimeņu, ar kurām notikušas vismaz divas individuālas sarunas, īpatsvars (%)",
+    "coop_meetings_count": "Sadarbības grupas sanāksmju skaits (F5)",
+    "coop_cases_count": "Sadarbības grupā izskatīto gadījumu skaits (F5)",
+}
+MANUAL = "manual"
+
+_NUM_RE = re.compile(r"(-?\d+(?:[.,]\d+)?)")
+_CMP_RE = re.compile(r"^\s*(<=|>=|≤|≥|<|>)")
+
+
+class Target(BaseModel):
+    """A target or baseline value as the seed writes it: a number with optional comparator, or text.
+
+    Built from a TOML number or string: ``75``, ``"< 1%"``, ``"≤ 5"``, ``"Iesaistīti 35%"`` (number 35,
+    the text kept), ``"pēc pieprasījuma"`` (text only).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    raw: str
+    comparator: Literal["<", "≤", ">", "≥"] | None = None
+    value: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("gaidīts skaitlis vai teksts")
+        if isinstance(data, int | float):
+            return {"raw": _fmt_number(float(data)), "value": float(data)}
+        if isinstance(data, str):
+            text = data.strip()
+            if not text:
+                raise ValueError("tukša vērtība")
+            out: dict[str, Any] = {"raw": text}
+            m = _CMP_RE.match(text)
+            if m:
+                out["comparator"] = {"<=": "≤", ">=": "≥"}.get(m.group(1), m.group(1))
+            n = _NUM_RE.search(text)
+            if n:
+                out["value"] = float(n.group(1).replace(",", "."))
+            return out
+        return data
+
+    @property
+    def is_text(self) -> bool:
+        return self.value is None
+
+
+def _fmt_number(x: float) -> str:
+    return str(int(x)) if x == int(x) else f"{x}".replace(".", ",")
+
+
+class Municipality(Strict):
+    name: str = Field(min_length=1)
+    genitive: str = Field(min_length=1, description='Genitive used in titles, e.g. "Ludzas novada"')
+    board_name: str = Field(min_length=1)
+    board_address: str = Field(min_length=1)
+    logo: str | None = None
+
+
+class PeriodSettings(Strict):
+    plan_years: list[int] = Field(min_length=1)
+    kind: Literal["calendar_year", "school_year"]
+    report_deadline: str = Field(pattern=r"^\d{2}-\d{2}$", description="MM-DD after the period ends")
+    milestones: list[int] = Field(min_length=1)
+
+    @field_validator("plan_years")
+    @classmethod
+    def _consecutive(cls, v: list[int]) -> list[int]:
+        if sorted(v) != list(range(min(v), max(v) + 1)):
+            raise ValueError("plāna gadiem jābūt secīgiem, piemēram [2024, 2025, 2026, 2027]")
+        return sorted(v)
+
+
+class Institution(Strict):
+    id: str = Field(pattern=SLUG_RE, max_length=40)
+    name: str = Field(min_length=1)
+    short: str | None = Field(default=None, description="Abbreviation used in the plan tables (IP, SD, BT …)")
+    kind: InstitutionKind
+    email: str | None = None
+    stages: list[Stage] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _stages_only_for_schools(self) -> Institution:
+        if self.kind == InstitutionKind.school and not self.stages:
+            raise ValueError("skolai jānorāda apgūstamie posmi (stages), piemēram [\"1-6\", \"7-9\"]")
+        if self.kind != InstitutionKind.school and self.stages:
+            raise ValueError("posmi (stages) norādāmi tikai skolām (kind = \"school\")")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
+
+
+class FundingSource(Strict):
+    id: str = Field(pattern=SLUG_RE)
+    name: str = Field(min_length=1)
+
+
+class GroupMember(Strict):
+    name: str = Field(default="", description="Person's name; may stay empty where only the role is known")
+    institution: str
+    role: str = Field(min_length=1)
+
+
+class CooperationGroup(Strict):
+    name: str = "Starpinstitucionālā sadarbības grupa"
+    chair: str = Field(min_length=1)
+    secretary: str = ""
+    members: list[GroupMember] = Field(default_factory=list)
+    meeting_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
+    retention_years: int = Field(default=5, ge=0, description="Years a closed case's personal data is kept")
+
+
+class Goal(Strict):
+    number: str = Field(min_length=1)
+    level: Level
+    title: str = Field(min_length=1)
+    expected_results: list[str] = Field(default_factory=list)
+
+
+class WorkTask(Strict):
+    title: str = Field(min_length=1)
+    deadline: str = ""
+    executor: str = ""
+    supervisor: str = ""
+
+
+class PlannedFunding(Strict):
+    source: str = ""
+    amount: float | None = None
+    year: int | None = None
+    text: str = ""
+
+
+class Activity(Strict):
+    number: str = Field(min_length=1)
+    goal: str
+    title: str = Field(min_length=1)
+    expected_result: str = ""
+    responsible: list[str] = Field(default_factory=list)
+    involved: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    funding: list[str] = Field(default_factory=list, description="Funding source ids")
+    funding_text: str = Field(default="", description="Funding as the seed words it, when more than the ids")
+    link: str = ""
+    tasks: list[WorkTask] = Field(default_factory=list)
+    planned_funding: list[PlannedFunding] = Field(default_factory=list)
+    status_override: Literal["īstenota", "daļēji", "nav īstenota", "nav plānota šogad"] | None = None
+
+
+class IndicatorRow(Strict):
+    label: str = ""
+    baseline_year: int | None = None
+    baseline: Target | None = None
+    targets: dict[str, Target] = Field(default_factory=dict, description="milestone year -> target")
+    metric: str | None = Field(default=None, description="Overrides the indicator's metric for this row")
+
+
+class Indicator(Strict):
+    number: str = Field(min_length=1)
+    level: Level
+    goal: str | None = None
+    title: str = Field(min_length=1)
+    unit: str = ""
+    direction: Literal["increase", "decrease", "maintain"]
+    rows: list[IndicatorRow] = Field(min_length=1)
+    source: str = ""
+    metric: str = MANUAL
+
+    def row_metric(self, row: IndicatorRow) -> str:
+        return row.metric or self.metric
+
+
+class Plan(Strict):
+    goals: list[Goal] = Field(min_length=1)
+    activities: list[Activity] = Field(min_length=1)
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+ActionPlanColumn = Literal[
+    "number", "goal", "title", "expected_result", "responsible", "involved", "years", "funding", "link",
+    "tasks",
+]
+
+
+class Layout(Strict):
+    action_plan_columns: list[ActionPlanColumn] = Field(min_length=1)
+    goals_as_rows: bool = Field(default=True, description="Goal rows spanning the table (Līvāni, Ludza)")
+
+
+class Config(Strict):
+    schema_version: Literal[1] = 1
+    municipality: Municipality
+    period: PeriodSettings
+    institutions: list[Institution] = Field(min_length=1)
+    funding_sources: list[FundingSource] = Field(default_factory=list)
+    cooperation_group: CooperationGroup
+    layout: Layout
+    plan: Plan
+
+    # ---- lookups used everywhere -------------------------------------------------------------
+    def institution(self, inst_id: str) -> Institution:
+        for inst in self.institutions:
+            if inst.id == inst_id:
+                return inst
+        raise KeyError(inst_id)
+
+    @property
+    def schools(self) -> list[Institution]:
+        return [i for i in self.institutions if i.kind == InstitutionKind.school]
+
+    @property
+    def board(self) -> Institution:
+        for inst in self.institutions:
+            if inst.kind == InstitutionKind.education_board:
+                return inst
+        raise KeyError("education_board")
+
+    def goal(self, number: str) -> Goal:
+        for g in self.plan.goals:
+            if g.number == number:
+                return g
+        raise KeyError(number)
+
+    def activity(self, number: str) -> Activity:
+        for a in self.plan.activities:
+            if a.number == number:
+                return a
+        raise KeyError(number)
+
+    def funding_source(self, fid: str) -> FundingSource:
+        for f in self.funding_sources:
+            if f.id == fid:
+                return f
+        raise KeyError(fid)
+
+    def resolve_refs(self, refs: list[str]) -> list[Institution]:
+        """Institutions named by ids and ``kind:<kind>`` groups, in order, without repeats."""
+        out: list[Institution] = []
+        for ref in refs:
+            if ref.startswith("kind:"):
+                found = [i for i in self.institutions if i.kind.value == ref[5:]]
+            else:
+                found = [i for i in self.institutions if i.id == ref]
+            out.extend(i for i in found if i not in out)
+        return out
+
+    def ref_label(self, ref: str) -> str:
+        """How a reference is printed in a plan table: the abbreviation/name, or the kind's plural."""
+        if ref.startswith("kind:"):
+            return KIND_GROUP_LABELS.get(ref[5:], ref)
+        try:
+            return self.institution(ref).label
+        except KeyError:
+            return ref
+
+    def activities_for(self, inst_id: str, years: set[int] | None = None) -> list[Activity]:
+        """Plan activities the institution is responsible for or involved in (optionally in given years)."""
+        out = []
+        for act in self.plan.activities:
+            if years is not None and not (set(act.years) & years):
+                continue
+            members = self.resolve_refs(act.responsible + act.involved)
+            if any(i.id == inst_id for i in members):
+                out.append(act)
+        return out
+
+    def plan_edition(self) -> str:
+        """A short hash identifying this edition of the plan (goals, activities, indicators)."""
+        blob = json.dumps(self.plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+
+
+# ---- loading and checking ---------------------------------------------------------------------
+
+_PYDANTIC_LV: dict[str, str] = {
+    "missing": "obligāts lauks nav norādīts",
+    "extra_forbidden": "nezināms lauks (pārbaudiet nosaukumu)",
+    "string_type": "gaidīts teksts",
+    "int_type": "gaidīts vesels skaitlis",
+    "int_parsing": "gaidīts vesels skaitlis",
+    "int_from_float": "gaidīts vesels skaitlis",
+    "float_type": "gaidīts skaitlis",
+    "float_parsing": "gaidīts skaitlis",
+    "bool_type": "gaidīts true vai false",
+    "bool_parsing": "gaidīts true vai false",
+    "list_type": "gaidīts saraksts [...]",
+    "dict_type": "gaidīta tabula",
+    "model_type": "gaidīta tabula",
+    "model_attributes_type": "gaidīta tabula",
+    "literal_error": "neatļauta vērtība",
+    "enum": "neatļauta vērtība",
+    "string_pattern_mismatch": "neatbilst formātam",
+    "string_too_short": "nedrīkst būt tukšs",
+    "string_too_long": "pārāk garš",
+    "too_short": "sarakstā jābūt vismaz vienam elementam",
+    "greater_than_equal": "vērtība par mazu",
+    "less_than_equal": "vērtība par lielu",
+}
+
+
+def _loc_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _pydantic_problems(err: ValidationError) -> list[str]:
+    problems = []
+    for e in err.errors(include_url=False):
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        etype = e["type"]
+        if etype == "value_error":
+            msg = str(e.get("ctx", {}).get("error", e["msg"]))
+        else:
+            msg = _PYDANTIC_LV.get(etype, e["msg"])
+            if etype in ("literal_error", "enum"):
+                msg += f" (atļautās: {e.get('ctx', {}).get('expected', '')})"
+            if etype == "string_pattern_mismatch" and loc and loc[-1] == "id":
+                msg = "identifikatoram jābūt no mazajiem latīņu burtiem, cipariem, '-' un '_'"
+        problems.append(f"{_loc_path(loc)}: {msg}")
+    return problems
+
+
+def check_references(cfg: Config) -> list[str]:
+    """Cross-reference problems of a structurally valid config, one Latvian line each."""
+    problems: list[str] = []
+    years = set(cfg.period.plan_years)
+    inst_ids = [i.id for i in cfg.institutions]
+    kinds = {k.value for k in InstitutionKind}
+    fund_ids = [f.id for f in cfg.funding_sources]
+
+    def dupes(items: list[str], path: str, what: str) -> None:
+        seen: set[str] = set()
+        for n, item in enumerate(items):
+            if item in seen:
+                problems.append(f"{path}[{n}]: {what} \"{item}\" atkārtojas")
+            seen.add(item)
+
+    dupes(inst_ids, "institutions", "iestādes id")
+    dupes(fund_ids, "funding_sources", "finansējuma avota id")
+    dupes([g.number for g in cfg.plan.goals], "plan.goals", "mērķa numurs")
+    dupes([a.number for a in cfg.plan.activities], "plan.activities", "aktivitātes numurs")
+    dupes([i.number for i in cfg.plan.indicators], "plan.indicators", "rādītāja numurs")
+
+    for m in cfg.period.milestones:
+        if m not in years:
+            problems.append(f"period.milestones: gads {m} nav plāna periodā {min(years)}–{max(years)}")
+    if sum(1 for i in cfg.institutions if i.kind == InstitutionKind.education_board) != 1:
+        problems.append("institutions: jābūt tieši vienai iestādei ar kind = \"education_board\" (izglītības pārvalde)")
+
+    def check_ref(ref: str, path: str) -> None:
+        if ref.startswith("kind:"):
+            if ref[5:] not in kinds:
+                problems.append(f"{path}: iestāžu veids \"{ref[5:]}\" nav zināms")
+        elif ref not in inst_ids:
+            problems.append(f"{path}: iestāde \"{ref}\" nav definēta sadaļā institutions")
+
+    for n, mem in enumerate(cfg.cooperation_group.members):
+        check_ref(mem.institution, f"cooperation_group.members[{n}].institution")
+
+    goal_numbers = {g.number for g in cfg.plan.goals}
+    for n, act in enumerate(cfg.plan.activities):
+        p = f"plan.activities[{n}]"
+        if act.goal not in goal_numbers:
+            problems.append(f"{p}.goal: mērķis \"{act.goal}\" nav definēts")
+        for k, ref in enumerate(act.responsible):
+            check_ref(ref, f"{p}.responsible[{k}]")
+        for k, ref in enumerate(act.involved):
+            check_ref(ref, f"{p}.involved[{k}]")
+        for k, y in enumerate(act.years):
+            if y not in years:
+                problems.append(f"{p}.years[{k}]: gads {y} nav plāna periodā {min(years)}–{max(years)}")
+        for k, fid in enumerate(act.funding):
+            if fid not in fund_ids:
+                problems.append(f"{p}.funding[{k}]: finansējuma avots \"{fid}\" nav definēts sadaļā funding_sources")
+        for k, pf in enumerate(act.planned_funding):
+            if pf.source and pf.source not in fund_ids:
+                problems.append(f"{p}.planned_funding[{k}].source: finansējuma avots \"{pf.source}\" nav definēts")
+            if pf.year is not None and pf.year not in years:
+                problems.append(f"{p}.planned_funding[{k}].year: gads {pf.year} nav plāna periodā")
+
+    for n, ind in enumerate(cfg.plan.indicators):
+        p = f"plan.indicators[{n}]"
+        if ind.goal is not None and ind.goal not in goal_numbers:
+            problems.append(f"{p}.goal: mērķis \"{ind.goal}\" nav definēts")
+        for r, row in enumerate(ind.rows):
+            metric = ind.row_metric(row)
+            mpath = f"{p}.rows[{r}].metric" if row.metric else f"{p}.metric"
+            if metric != MANUAL and metric not in METRIC_KEYS:
+                problems.append(f"{mpath}: nezināms rādītāja aprēķins \"{metric}\" (atļauti: manual, "
+                                f"{', '.join(sorted(METRIC_KEYS))})")
+            for year in row.targets:
+                if not year.isdigit() or int(year) not in cfg.period.milestones:
+                    problems.append(f"{p}.rows[{r}].targets.{year}: gads {year} nav starprezultātu gads "
+                                    f"(period.milestones = {cfg.period.milestones})")
+    return problems
+
+
+def parse_config(data: dict[str, Any]) -> Config:
+    """Validate a parsed TOML document; raise :class:`ConfigError` with every problem."""
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(_pydantic_problems(e)) from e
+    problems = check_references(cfg)
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config.toml file."""
+    if not path.is_file():
+        raise ConfigError([f"{path}: konfigurācijas fails nav atrasts (izveidojiet darba vietu ar `pmp init`)"])
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([f"{path.name}: TOML sintakses kļūda: {e}"]) from e
+    except UnicodeDecodeError as e:
+        raise ConfigError([f"{path.name}: failam jābūt UTF-8 kodējumā"]) from e
+    return parse_config(data)
+
+
+def today() -> date:
+    """Indirection so tests can pin the date."""
+    return date.today()

@@ -1,0 +1,72 @@
+"""Reporting periods: a year meaning the calendar year or the school year that ends in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .config import Config
+from .errors import PeriodError
+
+MONTHS_GENITIVE = [
+    "janvāris", "februāris", "marts", "aprīlis", "maijs", "jūnijs",
+    "jūlijs", "augusts", "septembris", "oktobris", "novembris", "decembris",
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    """One reporting period. ``year`` is the calendar year, or the year a school year ends in."""
+
+    year: int
+    kind: str  # "calendar_year" | "school_year"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1) if self.kind == "calendar_year" else date(self.year - 1, 9, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31) if self.kind == "calendar_year" else date(self.year, 8, 31)
+
+    @property
+    def label(self) -> str:
+        """As documents write it: "2025. gads" or "2024./2025. mācību gads"."""
+        if self.kind == "calendar_year":
+            return f"{self.year}. gads"
+        return f"{self.year - 1}./{self.year}. mācību gads"
+
+    @property
+    def short_label(self) -> str:
+        return str(self.year) if self.kind == "calendar_year" else f"{self.year - 1}./{self.year}."
+
+    @property
+    def plan_years(self) -> set[int]:
+        """Plan years ("x" columns) this period touches."""
+        return {self.year} if self.kind == "calendar_year" else {self.year - 1, self.year}
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d <= self.end
+
+
+def current_year(cfg: Config, today: date | None = None) -> int:
+    today = today or date.today()
+    if cfg.period.kind == "school_year" and today.month >= 9:
+        return today.year + 1
+    return today.year
+
+
+def resolve_period(cfg: Config, year: int | None, today: date | None = None) -> Period:
+    """The period for ``--period`` (or the current one), checked against the plan's years."""
+    y = current_year(cfg, today) if year is None else year
+    period = Period(y, cfg.period.kind)
+    if not (period.plan_years & set(cfg.period.plan_years)):
+        years = cfg.period.plan_years
+        raise PeriodError(f"periods {period.short_label} nav plāna periodā {years[0]}–{years[-1]}; "
+                          f"norādiet --period starp {years[0]} un {years[-1]}")
+    return period
+
+
+def latvian_date(d: date) -> str:
+    """"2025. gada 12. decembris"."""
+    return f"{d.year}. gada {d.day}. {MONTHS_GENITIVE[d.month - 1]}"

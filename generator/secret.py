@@ -1,0 +1,26 @@
+"""The workspace's secret key for pseudonymous case ids (keyed HMAC). Owner-only, never committed."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+
+def ensure_secret(ws: Workspace) -> bytes:
+    """Return the workspace key, creating it (0600, folder 0700) on first use."""
+    path = ws.secret_path
+    if path.is_file():
+        return path.read_bytes()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return key

@@ -1,0 +1,83 @@
+"""The workspace: a folder with config.toml, templates, forms, inbox, outbox and archive."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from .config import Config, load_config
+from .errors import WorkspaceError
+
+RUNTIME_DIRS = ("forms", "inbox", "outbox", "archive", "templates")
+PRESETS = ("ludza", "livani", "riga", "daugavpils", "ogre")
+DEFAULT_PRESET = "ludza"
+
+
+def resources_dir() -> Path:
+    """Folder of the files shipped inside the package (presets, default templates)."""
+    return Path(str(resources.files("generator") / "resources"))
+
+
+def preset_path(name: str) -> Path:
+    return resources_dir() / "presets" / f"{name}.toml"
+
+
+@dataclass
+class Workspace:
+    root: Path
+
+    @classmethod
+    def locate(cls, given: str | os.PathLike[str] | None = None) -> Workspace:
+        """``--workspace``, else ``PMP_WORKSPACE``, else the current directory."""
+        raw = given or os.environ.get("PMP_WORKSPACE") or os.getcwd()
+        return cls(Path(raw).expanduser().resolve())
+
+    config_path = property(lambda self: self.root / "config.toml")
+    forms_dir = property(lambda self: self.root / "forms")
+    inbox = property(lambda self: self.root / "inbox")
+    outbox = property(lambda self: self.root / "outbox")
+    archive = property(lambda self: self.root / "archive")
+    templates = property(lambda self: self.root / "templates")
+    store_path = property(lambda self: self.root / "archive" / "store.sqlite")
+    receipts = property(lambda self: self.root / "outbox" / "receipts")
+    #: The pseudonymisation key lives outside the store and the archive, owner-only.
+    secret_path = property(lambda self: self.root / ".pmp" / "case.key")
+
+    def period_outbox(self, year: int) -> Path:
+        return self.outbox / str(year)
+
+    @cached_property
+    def config(self) -> Config:
+        if not self.root.is_dir():
+            raise WorkspaceError(f"darba vieta {self.root} nav atrasta")
+        return load_config(self.config_path)
+
+    def template(self, name: str) -> Path:
+        """A template from the workspace, falling back to the packaged default."""
+        own = self.templates / name
+        return own if own.is_file() else resources_dir() / "templates" / name
+
+
+def init_workspace(target: Path, preset: str = DEFAULT_PRESET) -> Workspace:
+    """Create a workspace: config.toml from the preset, default templates, empty runtime folders."""
+    if preset not in PRESETS:
+        raise WorkspaceError(f"nezināms paraugs \"{preset}\"; pieejami: {', '.join(PRESETS)}")
+    target = target.expanduser().resolve()
+    if (target / "config.toml").exists():
+        raise WorkspaceError(f"{target} jau ir darba vieta (config.toml jau eksistē)")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in RUNTIME_DIRS:
+        (target / name).mkdir(exist_ok=True)
+    shutil.copyfile(preset_path(preset), target / "config.toml")
+    for tpl in sorted((resources_dir() / "templates").glob("*.docx")):
+        shutil.copyfile(tpl, target / "templates" / tpl.name)
+    ws = Workspace(target)
+    # Import here: the secret belongs to the case module, which needs the workspace class.
+    from .secret import ensure_secret
+
+    ensure_secret(ws)
+    return ws
