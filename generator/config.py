@@ -95,6 +95,9 @@ METRIC_KEYS: dict[str, str] = {
     "grade9_not_continuing_count": "9. klašu beidzēju, kuri neturpina izglītību, skaits",
     "grade9_exam_failed_share": "9. klašu izglītojamo, kuri nenokārtoja valsts pārbaudījumus, īpatsvars (%)",
     "support_measures_share": "Izglītojamo, kuriem sniegti PMP atbalsta pasākumi, īpatsvars (%)",
+    "support_measures_share_basic": "Izglītojamo, kuriem sniegti PMP atbalsta pasākumi, īpatsvars pamatizglītībā (%)",
+    "support_measures_share_secondary": "Izglītojamo, kuriem sniegti PMP atbalsta pasākumi, īpatsvars vidējā izglītībā (%)",
+    "grade9_exam_failed_count": "9. klašu izglītojamo, kuri nenokārtoja valsts pārbaudījumus, skaits",
     "iap_share": "Izglītojamo ar individuālo atbalsta plānu īpatsvars (%)",
     "interest_education_share": "Izglītojamo, kuri iesaistīti interešu izglītībā, īpatsvars (%)",
     "career_counselling_share": "7.–12. klašu izglītojamo, kuri saņēmuši karjeras konsultācijas, īpatsvars (%)",
@@ -107,7 +110,8 @@ METRIC_KEYS: dict[str, str] = {
 }
 MANUAL = "manual"
 
-_NUM_RE = re.compile(r"(-?\d+(?:[.,]\d+)?)")
+# A number, but not a year written as "2024. g." / "2023./24.m.g." (those make a target text-only).
+_NUM_RE = re.compile(r"(?<!\d)(-?\d+(?:[.,]\d+)?)(?!\d)(?!\.(?:/|\s*g|\s*m\.g))")
 _CMP_RE = re.compile(r"^\s*(<=|>=|≤|≥|<|>)")
 
 
