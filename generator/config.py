@@ -187,6 +187,11 @@ class Institution(Strict):
     kind: InstitutionKind
     email: str | None = None
     stages: list[Stage] = Field(default_factory=list)
+    reports: bool | None = Field(
+        default=None,
+        description="Whether it submits forms (F1 …); default: every kind except \"other\" (parents, "
+        "entrepreneurs and other parties a plan names are not reporting institutions)",
+    )
 
     @model_validator(mode="after")
     def _stages_only_for_schools(self) -> Institution:
@@ -199,6 +204,10 @@ class Institution(Strict):
     @property
     def label(self) -> str:
         return self.short or self.name
+
+    @property
+    def is_reporting(self) -> bool:
+        return self.reports if self.reports is not None else self.kind != InstitutionKind.other
 
 
 class FundingSource(Strict):
@@ -295,7 +304,7 @@ ActionPlanColumn = Literal[
 
 class Layout(Strict):
     action_plan_columns: list[ActionPlanColumn] = Field(min_length=1)
-    goals_as_rows: bool = Field(default=True, description="Goal rows spanning the table (Līvāni, Ludza)")
+    goals_as_rows: bool = Field(default=True, description="Goal rows spanning the table (Līvāni, Rīga); false: a goal column (Ludza, Daugavpils)")
 
 
 class Config(Strict):
@@ -314,6 +323,11 @@ class Config(Strict):
             if inst.id == inst_id:
                 return inst
         raise KeyError(inst_id)
+
+    @property
+    def reporting_institutions(self) -> list[Institution]:
+        """Institutions that submit forms: F1 from each, F2 from the schools, F4 from the board."""
+        return [i for i in self.institutions if i.is_reporting]
 
     @property
     def schools(self) -> list[Institution]:
