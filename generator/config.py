@@ -12,7 +12,7 @@ import json
 import re
 import tomllib
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,7 +29,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class InstitutionKind(str, Enum):
+class InstitutionKind(StrEnum):
     school = "school"
     preschool = "preschool"
     social_service = "social_service"
@@ -395,142 +395,16 @@ class Config(Strict):
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
 
 
-# ---- loading and checking ---------------------------------------------------------------------
-
-_PYDANTIC_LV: dict[str, str] = {
-    "missing": "obligāts lauks nav norādīts",
-    "extra_forbidden": "nezināms lauks (pārbaudiet nosaukumu)",
-    "string_type": "gaidīts teksts",
-    "int_type": "gaidīts vesels skaitlis",
-    "int_parsing": "gaidīts vesels skaitlis",
-    "int_from_float": "gaidīts vesels skaitlis",
-    "float_type": "gaidīts skaitlis",
-    "float_parsing": "gaidīts skaitlis",
-    "bool_type": "gaidīts true vai false",
-    "bool_parsing": "gaidīts true vai false",
-    "list_type": "gaidīts saraksts [...]",
-    "dict_type": "gaidīta tabula",
-    "model_type": "gaidīta tabula",
-    "model_attributes_type": "gaidīta tabula",
-    "literal_error": "neatļauta vērtība",
-    "enum": "neatļauta vērtība",
-    "string_pattern_mismatch": "neatbilst formātam",
-    "string_too_short": "nedrīkst būt tukšs",
-    "string_too_long": "pārāk garš",
-    "too_short": "sarakstā jābūt vismaz vienam elementam",
-    "greater_than_equal": "vērtība par mazu",
-    "less_than_equal": "vērtība par lielu",
-}
-
-
-def _loc_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _pydantic_problems(err: ValidationError) -> list[str]:
-    problems = []
-    for e in err.errors(include_url=False):
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        etype = e["type"]
-        if etype == "value_error":
-            msg = str(e.get("ctx", {}).get("error", e["msg"]))
-        else:
-            msg = _PYDANTIC_LV.get(etype, e["msg"])
-            if etype in ("literal_error", "enum"):
-                msg += f" (atļautās: {e.get('ctx', {}).get('expected', '')})"
-            if etype == "string_pattern_mismatch" and loc and loc[-1] == "id":
-                msg = "identifikatoram jābūt no mazajiem latīņu burtiem, cipariem, '-' un '_'"
-        problems.append(f"{_loc_path(loc)}: {msg}")
-    return problems
-
-
-def check_references(cfg: Config) -> list[str]:
-    """Cross-reference problems of a structurally valid config, one Latvian line each."""
-    problems: list[str] = []
-    years = set(cfg.period.plan_years)
-    inst_ids = [i.id for i in cfg.institutions]
-    kinds = {k.value for k in InstitutionKind}
-    fund_ids = [f.id for f in cfg.funding_sources]
-
-    def dupes(items: list[str], path: str, what: str) -> None:
-        seen: set[str] = set()
-        for n, item in enumerate(items):
-            if item in seen:
-                problems.append(f"{path}[{n}]: {what} \"{item}\" atkārtojas")
-            seen.add(item)
-
-    dupes(inst_ids, "institutions", "iestādes id")
-    dupes(fund_ids, "funding_sources", "finansējuma avota id")
-    dupes([g.number for g in cfg.plan.goals], "plan.goals", "mērķa numurs")
-    dupes([a.number for a in cfg.plan.activities], "plan.activities", "aktivitātes numurs")
-    dupes([i.number for i in cfg.plan.indicators], "plan.indicators", "rādītāja numurs")
-
-    for m in cfg.period.milestones:
-        if m not in years:
-            problems.append(f"period.milestones: gads {m} nav plāna periodā {min(years)}–{max(years)}")
-    if sum(1 for i in cfg.institutions if i.kind == InstitutionKind.education_board) != 1:
-        problems.append("institutions: jābūt tieši vienai iestādei ar kind = \"education_board\" (izglītības pārvalde)")
-
-    def check_ref(ref: str, path: str) -> None:
-        if ref.startswith("kind:"):
-            if ref[5:] not in kinds:
-                problems.append(f"{path}: iestāžu veids \"{ref[5:]}\" nav zināms")
-        elif ref not in inst_ids:
-            problems.append(f"{path}: iestāde \"{ref}\" nav definēta sadaļā institutions")
-
-    for n, mem in enumerate(cfg.cooperation_group.members):
-        check_ref(mem.institution, f"cooperation_group.members[{n}].institution")
-
-    goal_numbers = {g.number for g in cfg.plan.goals}
-    for n, act in enumerate(cfg.plan.activities):
-        p = f"plan.activities[{n}]"
-        if act.goal not in goal_numbers:
-            problems.append(f"{p}.goal: mērķis \"{act.goal}\" nav definēts")
-        for k, ref in enumerate(act.responsible):
-            check_ref(ref, f"{p}.responsible[{k}]")
-        for k, ref in enumerate(act.involved):
-            check_ref(ref, f"{p}.involved[{k}]")
-        for k, y in enumerate(act.years):
-            if y not in years:
-                problems.append(f"{p}.years[{k}]: gads {y} nav plāna periodā {min(years)}–{max(years)}")
-        for k, fid in enumerate(act.funding):
-            if fid not in fund_ids:
-                problems.append(f"{p}.funding[{k}]: finansējuma avots \"{fid}\" nav definēts sadaļā funding_sources")
-        for k, pf in enumerate(act.planned_funding):
-            if pf.source and pf.source not in fund_ids:
-                problems.append(f"{p}.planned_funding[{k}].source: finansējuma avots \"{pf.source}\" nav definēts")
-            if pf.year is not None and pf.year not in years:
-                problems.append(f"{p}.planned_funding[{k}].year: gads {pf.year} nav plāna periodā")
-
-    for n, ind in enumerate(cfg.plan.indicators):
-        p = f"plan.indicators[{n}]"
-        if ind.goal is not None and ind.goal not in goal_numbers:
-            problems.append(f"{p}.goal: mērķis \"{ind.goal}\" nav definēts")
-        for r, row in enumerate(ind.rows):
-            metric = ind.row_metric(row)
-            mpath = f"{p}.rows[{r}].metric" if row.metric else f"{p}.metric"
-            if metric != MANUAL and metric not in METRIC_KEYS:
-                problems.append(f"{mpath}: nezināms rādītāja aprēķins \"{metric}\" (atļauti: manual, "
-                                f"{', '.join(sorted(METRIC_KEYS))})")
-            for year in row.targets:
-                if not year.isdigit() or int(year) not in cfg.period.milestones:
-                    problems.append(f"{p}.rows[{r}].targets.{year}: gads {year} nav starprezultātu gads "
-                                    f"(period.milestones = {cfg.period.milestones})")
-    return problems
-
+# ---- loading ---------------------------------------------------------------------------------
 
 def parse_config(data: dict[str, Any]) -> Config:
     """Validate a parsed TOML document; raise :class:`ConfigError` with every problem."""
+    from .config_check import check_references, pydantic_problems  # the checks need the model above
+
     try:
         cfg = Config.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(_pydantic_problems(e)) from e
+        raise ConfigError(pydantic_problems(e)) from e
     problems = check_references(cfg)
     if problems:
         raise ConfigError(problems)

@@ -34,5 +34,14 @@ class IntakeError(PmpError):
     """Raised when the intake cannot run at all (lock held, store unusable)."""
 
 
+class IntakeLocked(IntakeError):
+    """Raised when another ``pmp watch``/``pmp ingest`` holds the intake lock of the workspace."""
+
+
 class DocumentError(PmpError):
     """Raised when a document template is broken or rendering fails."""
+
+
+class CaseError(PmpError):
+    """Raised when a cooperation-group command cannot proceed: no education board in the configuration,
+    an unknown case id for ``pmp purge --case``, a meeting date that cannot be read."""

@@ -1,0 +1,126 @@
+"""The cooperation group's tables (migrations 70–99).
+
+Statistics and identity are kept apart: ``cases``, ``case_reports``, ``meetings``, ``meeting_items``
+hold only pseudonymous ids, dates, codes and counts; everything that names or describes a child lives
+in the ``*_identity`` / ``*_text`` tables, which :mod:`generator.cases.purge` deletes.
+"""
+
+from __future__ import annotations
+
+from ..store import register_migration
+
+#: Case statuses as the protocols and the report write them.
+STATUSES = ("jauns", "izskatīšanā", "atrisināts", "nodots bāriņtiesai")
+OPEN_STATUSES = ("jauns", "izskatīšanā")
+CLOSED_STATUSES = ("atrisināts", "nodots bāriņtiesai")
+
+register_migration(70, "cases", """
+CREATE TABLE cases (
+    case_id TEXT PRIMARY KEY,
+    institution TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('jauns', 'izskatīšanā', 'atrisināts', 'nodots bāriņtiesai')),
+    opened_on TEXT NOT NULL,
+    status_on TEXT NOT NULL,
+    closed_on TEXT,
+    purged_at TEXT
+);
+CREATE TABLE case_reports (
+    id INTEGER PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (case_id),
+    submission_id INTEGER NOT NULL UNIQUE REFERENCES submissions (id),
+    institution TEXT NOT NULL,
+    period INTEGER NOT NULL,
+    report_date TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    risk_groups TEXT NOT NULL,
+    unexcused_lessons INTEGER NOT NULL,
+    has_iap INTEGER NOT NULL,
+    meeting_id INTEGER REFERENCES meetings (id)
+);
+CREATE INDEX case_reports_case ON case_reports (case_id);
+CREATE TABLE case_identity (
+    case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+    pupil_name TEXT NOT NULL,
+    pupil_class TEXT NOT NULL,
+    pupil_birth_date TEXT
+);
+CREATE TABLE case_keys (
+    key TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (case_id),
+    kind TEXT NOT NULL CHECK (kind IN ('birth', 'school'))
+);
+CREATE INDEX case_keys_case ON case_keys (case_id);
+CREATE TABLE case_report_text (
+    report_id INTEGER PRIMARY KEY REFERENCES case_reports (id),
+    pupil_name TEXT NOT NULL,
+    pupil_class TEXT NOT NULL,
+    pupil_birth_date TEXT,
+    head_name TEXT NOT NULL,
+    head_phone TEXT NOT NULL,
+    head_email TEXT NOT NULL,
+    situation TEXT NOT NULL,
+    actions TEXT NOT NULL,
+    why_unsolved TEXT NOT NULL
+);
+""")
+
+register_migration(71, "meetings", """
+CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    meeting_date TEXT NOT NULL,
+    period INTEGER NOT NULL,
+    place TEXT NOT NULL,
+    time_text TEXT NOT NULL DEFAULT '',
+    chair TEXT NOT NULL DEFAULT '',
+    secretary TEXT NOT NULL DEFAULT '',
+    guests TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL CHECK (state IN ('planned', 'held')),
+    submission_id INTEGER REFERENCES submissions (id),
+    created_at TEXT NOT NULL,
+    UNIQUE (year, number)
+);
+CREATE TABLE meeting_members (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+    seq INTEGER NOT NULL,
+    institution TEXT NOT NULL,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    present INTEGER,
+    PRIMARY KEY (meeting_id, seq)
+);
+CREATE TABLE meeting_items (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('case', 'plan_review', 'budget', 'other')),
+    case_id TEXT REFERENCES cases (case_id),
+    title TEXT NOT NULL,
+    report_ids TEXT NOT NULL DEFAULT '[]',
+    status TEXT,
+    PRIMARY KEY (meeting_id, seq)
+);
+CREATE TABLE meeting_item_text (
+    meeting_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    reporter TEXT NOT NULL DEFAULT '',
+    discussed TEXT NOT NULL DEFAULT '',
+    decision TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (meeting_id, seq),
+    FOREIGN KEY (meeting_id, seq) REFERENCES meeting_items (meeting_id, seq)
+);
+CREATE TABLE meeting_submissions (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+    submission_id INTEGER NOT NULL UNIQUE REFERENCES submissions (id)
+);
+""")
+
+register_migration(72, "purges", """
+CREATE TABLE purges (
+    id INTEGER PRIMARY KEY,
+    purged_at TEXT NOT NULL,
+    case_id TEXT,
+    reason TEXT NOT NULL CHECK (reason IN ('retention', 'request')),
+    summary TEXT NOT NULL
+);
+""")

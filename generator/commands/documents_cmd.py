@@ -1,0 +1,112 @@
+"""``pmp report``, ``pmp plan``, ``pmp build`` and ``pmp demo``: thin wrappers over generator.documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..config import today
+from ..dataset import load_dataset
+from ..errors import DocumentError
+from ._common import domain_errors, get_period, get_workspace, period_option
+
+pdf_option = click.option("--pdf", is_flag=True, help="Izveidot arī PDF ar LibreOffice (ja tas ir instalēts).")
+
+
+def _pdf(path: Path) -> None:
+    from ..documents.pdf import to_pdf
+
+    try:
+        click.echo(f"PDF: {to_pdf(path)}")
+    except DocumentError as e:
+        click.echo(str(e), err=True)
+
+
+@click.command("report")
+@period_option
+@pdf_option
+@domain_errors
+def report_cmd(period: int | None, pdf: bool) -> None:
+    """Gada īstenošanas pārskats -> outbox/<gads>/gada_parskats_<gads>.docx."""
+    from ..documents.report import make_report
+
+    ws = get_workspace()
+    per = get_period(ws, period)
+    path = make_report(ws, per, load_dataset(ws, per), today())
+    click.echo(f"Gada pārskats ({per.label}): {path}")
+    if pdf:
+        _pdf(path)
+
+
+@click.command("plan")
+@period_option
+@pdf_option
+@domain_errors
+def plan_cmd(period: int | None, pdf: bool) -> None:
+    """Aktualizētais rīcības plāns -> outbox/<gads>/ricibas_plans_<gads>.docx."""
+    from ..documents.plan import make_plan
+
+    ws = get_workspace()
+    per = get_period(ws, period)
+    path = make_plan(ws, per, load_dataset(ws, per), today())
+    click.echo(f"Rīcības plāns ({per.label}): {path}")
+    if pdf:
+        _pdf(path)
+
+
+def _print_build(result: object) -> None:
+    from ..documents.build import BuildResult
+
+    assert isinstance(result, BuildResult)
+    click.echo(result.ingest_line)
+    if result.missing:
+        click.echo(f"Trūkst informācijas no {len(result.missing)} iestādēm:")
+        for miss in result.missing:
+            click.echo(f"  {miss.institution.name}: {', '.join(miss.forms)}")
+        click.echo(f"Atgādinājumu melnraksti (.eml): {result.reminders[0].parent}")
+    else:
+        click.echo("Visas gaidītās veidlapas ir saņemtas.")
+    click.echo("Izveidotie dokumenti:")
+    for doc in result.documents:
+        click.echo(f"  {doc}")
+    for problem in result.pdf_problems:
+        click.echo(problem, err=True)
+
+
+@click.command("build")
+@period_option
+@pdf_option
+@domain_errors
+def build_cmd(period: int | None, pdf: bool) -> None:
+    """Apstrādā iesūtni, pārbauda pilnīgumu (atgādinājumi) un izveido visus perioda dokumentus."""
+    from ..documents.build import build
+
+    ws = get_workspace()
+    per = get_period(ws, period)
+    click.echo(f"{ws.config.municipality.name}: {per.label}")
+    result = build(ws, per, today(), pdf=pdf, progress=lambda msg: click.echo(f"  {msg}"))
+    _print_build(result)
+
+
+@click.command("demo")
+@click.argument("directory", type=click.Path(file_okay=False), default="demo")
+@domain_errors
+def demo_cmd(directory: str) -> None:
+    """Visa plūsma ar noklusējuma pašvaldību: veidlapas, aizpildīti iesniegumi, pieņemšana, dokumenti."""
+    from ..documents.demo import run_demo
+
+    result = run_demo(Path(directory), today(), progress=lambda msg: click.echo(f"  {msg}"))
+    ws = result.workspace
+    click.echo("")
+    click.echo(f"Demonstrācija gatava: {ws.root}")
+    click.echo(f"  Tukšās veidlapas: {ws.forms_dir / str(result.period.year)} ({len(result.blank_forms)} faili)")
+    click.echo(f"  Iesniegti: {len(result.submitted)}; ar kļūdām (noraidīti): "
+               + ", ".join(p.name for p in result.faulty))
+    click.echo(f"  Kvītis: {ws.receipts}")
+    if result.build:
+        _print_build(result.build)
+    click.echo(f"Nākamais solis: cd {ws.root} && pmp status")
+
+
+COMMANDS = [report_cmd, plan_cmd, build_cmd, demo_cmd]

@@ -1,0 +1,90 @@
+"""``pmp ingest``, ``pmp watch`` and ``pmp status``."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from types import FrameType
+
+import click
+
+from ..errors import IntakeLocked
+from ..intake import Result, ingest_once
+from ..intake.status import period_status, status_table
+from ..intake.watch import Watcher
+from ._common import domain_errors, get_period, get_workspace, period_option
+
+
+def _echo_result(result: Result) -> None:
+    if result.outcome != "ignored":
+        click.echo(result.line())
+
+
+@click.command("ingest")
+@domain_errors
+def ingest_cmd() -> None:
+    """Apstrādā iesūtni vienreiz: katram failam kvīts; noraidīti faili nav kļūda (izejas kods 0).
+
+    Izejas kods 1 tikai tad, ja kādu failu nevarēja apstrādāt vispār (tas paliek iesūtnē).
+    """
+    ws = get_workspace()
+    summary = ingest_once(ws, progress=_echo_result)
+    click.echo(summary.line())
+    if summary.failed:
+        raise click.ClickException(f"{summary.failed} failu neizdevās apstrādāt; tie palika iesūtnē "
+                                   "un tiks mēģināti vēlreiz nākamajā reizē.")
+
+
+@click.command("watch")
+@click.option("--poll", is_flag=True, help="Aptaujāt mapi (tīkla diskiem; tiek ieslēgts automātiski).")
+@click.option("--interval", type=click.FloatRange(0.1, 3600), default=1.0, show_default=True,
+              help="Sekundes starp pārbaudēm.")
+@click.option("--rescan", type=click.FloatRange(1, 86400), default=60.0, show_default=True,
+              help="Sekundes starp pilnām iesūtnes pārskatēm.")
+@click.option("--wait", "wait_for_lock", is_flag=True,
+              help="Ja iesūtni jau uzrauga cits process, gaidīt, nevis beigt darbu.")
+@domain_errors
+def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool) -> None:
+    """Uzrauga iesūtni un apstrādā failus, tiklīdz tie ir pilnībā ierakstīti."""
+    ws = get_workspace()
+    stop = threading.Event()
+    counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
+
+    def on_result(result: Result) -> None:
+        _echo_result(result)
+        if result.outcome in counts:
+            counts[result.outcome] += 1
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    watcher = Watcher(ws, poll=poll, interval=interval, rescan_every=rescan, on_result=on_result,
+                      say=lambda s: click.echo(s, err=True))
+    try:
+        watcher.run(stop, wait_for_lock=wait_for_lock)
+    except IntakeLocked as e:
+        raise click.ClickException(str(e)) from e
+    except KeyboardInterrupt:
+        pass
+    click.echo(f"Uzraudzība beigta: pieņemti {counts['accepted']}, noraidīti {counts['rejected']}, "
+               f"jau saņemti {counts['duplicate']}.")
+
+
+@click.command("status")
+@period_option
+@click.option("--json", "as_json", is_flag=True, help="Izdrukāt JSON formātā.")
+@domain_errors
+def status_cmd(period: int | None, as_json: bool) -> None:
+    """Katras iestādes katra veidlapa periodā: pieņemta, noraidīta vai trūkst."""
+    ws = get_workspace()
+    per = get_period(ws, period)
+    rows = period_status(ws, per.year)
+    if as_json:
+        click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(status_table(rows, per.label))
+
+
+COMMANDS = [ingest_cmd, watch_cmd, status_cmd]

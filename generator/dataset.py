@@ -1,0 +1,91 @@
+"""The accepted data of one reporting period, as the documents consume it.
+
+A :class:`Dataset` is built either from the store (``Dataset.from_store``: the newest accepted version
+per institution of every form) or directly from data dicts (``Dataset.from_data``), which is how tests
+and the metrics' own checks build one without a store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .period import Period
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """When and which version of a form an institution's accepted data came from."""
+
+    version: int
+    received_at: str
+
+
+@dataclass
+class Dataset:
+    """Per form, the accepted ``Submission.data`` of each institution for one period.
+
+    ``f1`` and ``f2`` map institution id -> data; ``f4`` is the board's data (or None); ``f5`` is the
+    list of count-only records of the meetings held in the period (dates, case ids, statuses). ``received`` maps form id -> institution id -> :class:`Receipt`.
+    F3 (case reports about children) is deliberately absent: no document built from a Dataset may
+    contain a child's data.
+    """
+
+    period: Period
+    f1: dict[str, dict[str, Any]] = field(default_factory=dict)
+    f2: dict[str, dict[str, Any]] = field(default_factory=dict)
+    f4: dict[str, Any] | None = None
+    f5: list[dict[str, Any]] = field(default_factory=list)
+    received: dict[str, dict[str, Receipt]] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(
+        cls,
+        period: Period,
+        f1: dict[str, dict[str, Any]] | None = None,
+        f2: dict[str, dict[str, Any]] | None = None,
+        f4: dict[str, Any] | None = None,
+        f5: list[dict[str, Any]] | None = None,
+    ) -> Dataset:
+        """A dataset from plain data dicts (every institution counted as version 1, no date)."""
+        ds = cls(period, dict(f1 or {}), dict(f2 or {}), f4, list(f5 or []))
+        for form, items in (("F1", ds.f1), ("F2", ds.f2)):
+            ds.received[form] = {inst: Receipt(1, "") for inst in items}
+        if f4 is not None:
+            ds.received["F4"] = {"": Receipt(1, "")}
+        return ds
+
+    @classmethod
+    def from_store(cls, store: Any, period: Period) -> Dataset:
+        """The newest accepted version per institution of F1, F2 and F4, and the period's held meetings."""
+        from .cases import meeting_records
+
+        ds = cls(period)
+        for form in ("F1", "F2", "F4"):
+            rows = store.latest(form, period.year)
+            ds.received[form] = {r.institution: Receipt(r.version, str(r.received_at)) for r in rows}
+            if form == "F1":
+                ds.f1 = {r.institution: r.data for r in rows}
+            elif form == "F2":
+                ds.f2 = {r.institution: r.data for r in rows}
+            else:
+                ds.f4 = rows[0].data if rows else None
+        # One record per meeting held in the period, from the case register (the F5 slot keeps only
+        # the newest protocol per period, but every meeting counts).
+        ds.f5 = meeting_records(store.conn, period)
+        return ds
+
+    def reported(self, form: str) -> set[str]:
+        """Institution ids with accepted data of ``form`` in this period."""
+        return set(self.received.get(form, {}))
+
+
+def load_dataset(ws: Any, period: Period) -> Dataset:
+    """The period's dataset from the workspace's store (empty when the store does not exist yet)."""
+    if not ws.store_path.exists():
+        return Dataset(period)
+    from . import cases  # noqa: F401  (registers the case register's tables before the store opens)
+    from .store import open_store
+
+    with open_store(ws) as store:
+        return Dataset.from_store(store, period)

@@ -1,0 +1,1 @@
+"""The documents: annual report, updated action plan, consolidated workbook, build and demo."""

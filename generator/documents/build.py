@@ -1,0 +1,132 @@
+"""``pmp build``: ingest what is waiting, check completeness, write reminders, build every document."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+
+from ..config import Config
+from ..dataset import Dataset, load_dataset
+from ..errors import DocumentError
+from ..period import Period, latvian_date
+from ..workspace import Workspace
+from .completeness import FORM_TITLES, Missing, missing_forms
+from .consolidated import write_consolidated
+from .pdf import to_pdf
+from .plan import make_plan
+from .report import make_report
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What one build produced and found."""
+
+    ingest_line: str = ""
+    missing: list[Missing] = field(default_factory=list)
+    reminders: list[Path] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)
+    pdf_problems: list[str] = field(default_factory=list)
+
+
+def deadline(cfg: Config, period: Period) -> date:
+    """The report deadline: ``period.report_deadline`` (MM-DD) on or after the period's end."""
+    month, day = (int(x) for x in cfg.period.report_deadline.split("-"))
+    due = date(period.end.year, month, day)
+    return due if due >= period.end else date(period.end.year + 1, month, day)
+
+
+REMINDER_BODY = """Labdien!
+
+{board} atgādina par PMP prevencijas plāna uzraudzības informācijas iesniegšanu.
+
+Iestāde: {institution}
+Periods: {period}
+Iesniegšanas termiņš: {due}
+
+Vēl nav saņemtas (vai nav pieņemtas) šīs veidlapas:
+
+{forms}
+
+Tukšās veidlapas ir pievienotas šai vēstulei. Lūdzam tās aizpildīt un nosūtīt atpakaļ. Ja veidlapa jau
+tika nosūtīta, bet tika noraidīta, lūdzam izlabot kvītī norādītās kļūdas un nosūtīt to vēlreiz.
+
+Ar cieņu
+{board}
+"""
+
+
+def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path) -> Path:
+    """An ``.eml`` draft to one institution with its blank forms attached (opens as a draft in Outlook)."""
+    from ..forms import form_filename, write_blank
+
+    msg = EmailMessage()
+    msg["To"] = miss.institution.email or ""
+    try:
+        msg["From"] = cfg.board.email or ""
+    except KeyError:
+        msg["From"] = ""
+    msg["Subject"] = f"Atgādinājums: PMP veidlapas — {period.label}"
+    msg["X-Unsent"] = "1"
+    forms = "\n".join(f"  • {f} {FORM_TITLES.get(f, '')}" for f in miss.forms)
+    msg.set_content(REMINDER_BODY.format(board=cfg.municipality.board_name, due=latvian_date(deadline(cfg, period)),
+                                         period=period.label, institution=miss.institution.name, forms=forms))
+    with tempfile.TemporaryDirectory() as tmp:
+        for form in miss.forms:
+            name = form_filename(form, period, miss.institution.id)
+            path = write_blank(cfg, form, period, miss.institution.id, Path(tmp) / name)
+            msg.add_attachment(path.read_bytes(), maintype="application",
+                               subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=name)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"atgadinajums_{miss.institution.id}.eml"
+    out.write_bytes(bytes(msg))
+    return out
+
+
+def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf: bool,
+                    progress: Progress, result: BuildResult) -> None:
+    """The report, the plan and the consolidated workbook (plus PDFs when asked)."""
+    cfg = ws.config
+    progress("Gada pārskats …")
+    report = make_report(ws, period, ds, today)
+    progress("Rīcības plāns …")
+    plan = make_plan(ws, period, ds, today)
+    progress("Kopsavilkuma darbgrāmata …")
+    result.documents += [report, plan, write_consolidated(ws, cfg, ds)]
+    if pdf:
+        for doc in (report, plan):
+            progress(f"PDF: {doc.name} …")
+            try:
+                result.documents.append(to_pdf(doc))
+            except DocumentError as e:
+                result.pdf_problems.append(str(e))
+                if "nav atrasts" in str(e):
+                    break
+
+
+def build(ws: Workspace, period: Period, today: date, pdf: bool = False,
+          progress: Progress | None = None) -> BuildResult:
+    """Ingest, completeness and reminders, then every document of the period."""
+    from ..intake import ingest_once
+
+    say = progress or (lambda _msg: None)
+    result = BuildResult()
+    cfg = ws.config
+    say("Apstrādā iesūtni …")
+    summary = ingest_once(ws, progress=lambda r: say(r.line()))
+    result.ingest_line = summary.line()
+    ds = load_dataset(ws, period)
+    result.missing = missing_forms(cfg, ds)
+    folder = ws.period_outbox(period.year) / "atgadinajumi"
+    for old in folder.glob("atgadinajums_*.eml") if folder.is_dir() else []:
+        old.unlink()  # an institution that has since delivered must not get a stale reminder
+    for miss in result.missing:
+        say(f"Atgādinājums: {miss.institution.name} ({', '.join(miss.forms)})")
+        result.reminders.append(write_reminder(cfg, period, miss, folder))
+    build_documents(ws, period, ds, today, pdf, say, result)
+    return result

@@ -1,0 +1,68 @@
+"""What the report and the plan share: levels, goals in order, aggregated activity status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..config import LEVEL_LABELS, Activity, Config, Goal
+
+STATUSES = ("īstenota", "daļēji", "nav īstenota", "nav plānota šogad")
+NO_REPORT = "nav ziņu"
+
+
+def goals_by_level(cfg: Config) -> list[tuple[str, str, list[Goal]]]:
+    """(level, level label, goals) in U, M, P order, skipping empty levels."""
+    out = []
+    for level, label in LEVEL_LABELS.items():
+        goals = [g for g in cfg.plan.goals if g.level == level]
+        if goals:
+            out.append((level, label, goals))
+    return out
+
+
+def activities_of(cfg: Config, goal: Goal) -> list[Activity]:
+    """The plan's activities under ``goal`` in plan order."""
+    return [a for a in cfg.plan.activities if a.goal == goal.number]
+
+
+def refs_text(cfg: Config, refs: Iterable[str]) -> str:
+    """Institutions as a plan table prints them ("SD, izglītības iestādes")."""
+    return ", ".join(cfg.ref_label(r) for r in refs)
+
+
+def institution_name(cfg: Config, inst_id: str) -> str:
+    """The full name of an institution id (the id itself when unknown)."""
+    try:
+        return cfg.institution(inst_id).name
+    except KeyError:
+        return inst_id
+
+
+def reported_statuses(f1: dict[str, dict[str, Any]], number: str) -> dict[str, tuple[str, str]]:
+    """Institution id -> (status, comment) that each F1 gives for activity ``number``."""
+    out = {}
+    for inst, data in sorted(f1.items()):
+        for item in data.get("statuses") or []:
+            if str(item.get("activity")) == number and item.get("status"):
+                out[inst] = (str(item["status"]), str(item.get("comment") or ""))
+    return out
+
+
+def aggregate_status(activity: Activity, statuses: Iterable[str]) -> str:
+    """One status from the institutions' statuses; the board's ``status_override`` wins.
+
+    "nav plānota šogad" counts only when every institution says so; of the rest, all "īstenota" →
+    īstenota, all "nav īstenota" → nav īstenota, any other mix → daļēji; nobody reported → "nav ziņu".
+    """
+    if activity.status_override:
+        return activity.status_override
+    given = [s for s in statuses if s in STATUSES]
+    if not given:
+        return NO_REPORT
+    kinds = set(given) - {"nav plānota šogad"}
+    if not kinds:
+        return "nav plānota šogad"
+    if len(kinds) == 1:
+        return kinds.pop()
+    return "daļēji"

@@ -1,0 +1,168 @@
+"""Building municipal-format tables with python-docx (placed into templates as docxtpl subdocuments).
+
+The tables use the template's "Table Grid" style, so restyling that style in Word restyles every
+table; the helpers add what the municipal format needs: a header row repeated on every page, the
+column-number row ("1 2 3 …"), rows spanning the whole table (level and goal rows), vertical merges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell
+from lxml import etree
+
+
+class Block:
+    """Body content built with python-docx and placed by a ``{{p name }}`` tag of a template.
+
+    Like docxtpl's subdocument, without its extra dependency: tables need no relationships (images go
+    through ``InlineImage``), so the body XML is all there is to insert. Styles are referred to by id
+    ("TableGrid"), which the template defines.
+    """
+
+    def __init__(self) -> None:
+        self.doc = Document()
+
+    def add_table(self, rows: int, cols: int) -> Table:
+        return self.doc.add_table(rows=rows, cols=cols)
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Any:
+        return self.doc.add_paragraph(text, style=style)
+
+    def __html__(self) -> str:
+        body = self.doc.element.body
+        if body.sectPr is not None:
+            body.remove(body.sectPr)
+        return re.sub(r"</?w:body[^>]*>", "", etree.tostring(body, encoding="unicode"))
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+LEVEL_FILL = "D9D9D9"
+GOAL_FILL = "F2F2F2"
+HEADER_FILL = "E7E6E6"
+
+
+def new_table(container: Any, widths_cm: Sequence[float], font_pt: float = 8) -> Table:
+    """An empty table with fixed column widths (cm) in ``container`` (a document or subdocument)."""
+    table = container.add_table(rows=0, cols=len(widths_cm))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    table._pmp_widths = list(widths_cm)  # type: ignore[attr-defined]
+    table._pmp_font = font_pt  # type: ignore[attr-defined]
+    return table
+
+
+def add_row(table: Table, texts: Sequence[str], *, bold: bool = False, fill: str | None = None,
+            header: bool = False, center: bool = False) -> list[_Cell]:
+    """Append a row with one text per column; returns its cells."""
+    row = table.add_row()
+    widths = table._pmp_widths  # type: ignore[attr-defined]
+    for cell, text, width in zip(row.cells, texts, widths, strict=True):
+        cell.width = Cm(width)
+        set_text(cell, text, bold=bold, size=table._pmp_font, center=center)  # type: ignore[attr-defined]
+        if fill:
+            shade(cell, fill)
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))  # a row is never torn across two pages
+    if header:
+        el = OxmlElement("w:tblHeader")
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+    return list(row.cells)
+
+
+def set_text(cell: _Cell, text: str, *, bold: bool = False, size: float = 8, center: bool = False) -> None:
+    """Replace a cell's content with ``text`` (lines split on "\\n" into paragraphs)."""
+    lines = str(text).split("\n")
+    first = cell.paragraphs[0]
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    for child in list(first._p):
+        if child.tag != qn("w:pPr"):
+            first._p.remove(child)
+    for n, line in enumerate(lines):
+        para = first if n == 0 else cell.add_paragraph()
+        para.paragraph_format.space_after = Pt(0)
+        para.paragraph_format.space_before = Pt(0)
+        if center:
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = para.add_run(line)
+        run.bold = bold
+        run.font.size = Pt(size)
+
+
+def shade(cell: _Cell, fill: str) -> None:
+    """Background colour of a cell (hex RGB)."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def min_height(cells: list[_Cell], cm: float) -> None:
+    """Give the row of ``cells`` at least this height (rotated text and repeated headers need it)."""
+    tr_pr = cells[0]._tc.getparent().get_or_add_trPr()
+    el = OxmlElement("w:trHeight")
+    el.set(qn("w:val"), str(int(Cm(cm).twips)))
+    el.set(qn("w:hRule"), "atLeast")
+    tr_pr.append(el)
+
+
+def vertical_text(cell: _Cell) -> None:
+    """Text running bottom to top (year headers of a narrow "x" column, as in the seeds)."""
+    el = OxmlElement("w:textDirection")
+    el.set(qn("w:val"), "btLr")
+    cell._tc.get_or_add_tcPr().append(el)
+
+
+def spanning_row(table: Table, text: str, *, fill: str, bold: bool = True, center: bool = False) -> _Cell:
+    """A row whose single cell spans the whole table (level rows, goal rows)."""
+    cells = add_row(table, [""] * len(table.columns), fill=fill)
+    merged = cells[0].merge(cells[-1])
+    set_text(merged, text, bold=bold, size=table._pmp_font, center=center)  # type: ignore[attr-defined]
+    return merged
+
+
+def number_row(table: Table, groups: Sequence[int]) -> None:
+    """The column-number row: ``groups`` gives how many grid columns each number covers."""
+    cells = add_row(table, [""] * len(table.columns), header=True, fill=HEADER_FILL, center=True)
+    col = 0
+    for n, span in enumerate(groups, start=1):
+        cell = cells[col].merge(cells[col + span - 1]) if span > 1 else cells[col]
+        set_text(cell, str(n), size=table._pmp_font, center=True)  # type: ignore[attr-defined]
+        col += span
+
+
+def merge_down(table: Table, col: int, first_row: int, last_row: int) -> None:
+    """Merge one column's cells vertically, keeping the first cell's text."""
+    if last_row <= first_row:
+        return
+    top = table.cell(first_row, col)
+    text = top.text
+    merged = top.merge(table.cell(last_row, col))
+    set_text(merged, text, size=table._pmp_font)  # type: ignore[attr-defined]
+
+
+def scale(widths: Sequence[float], total_cm: float) -> list[float]:
+    """Scale relative column widths so they sum to ``total_cm``."""
+    s = sum(widths)
+    return [w * total_cm / s for w in widths]

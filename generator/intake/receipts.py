@@ -1,0 +1,163 @@
+"""Receipts: a Latvian text per file in ``outbox/receipts/<institution id>/``, written atomically.
+
+Receipt names come from the content hash, never from the sender's file name, so writing one again
+after a crash replaces it instead of adding a second. Receipts about F3 (case reports) carry only the
+sheet, cell, field and message of each finding — never a value from the form.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..config import Config
+from ..period import Period, latvian_date
+from ..workspace import Workspace
+
+UNKNOWN_DIR = "_nezinama"  # cannot clash with an institution id (ids start with a letter or digit)
+
+FORM_TITLES: dict[str, str] = {
+    "F1": "Aktivitāšu pārskats",
+    "F2": "PMP riski. Situācijas apraksts",
+    "F3": "Ziņojums par izglītojamo",
+    "F4": "Rādītāju vērtības",
+    "F5": "Sanāksmes protokols",
+}
+_TOKEN = re.compile(r"^[A-Za-z0-9]{1,8}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+FIX_HINT = ("Izlabojiet kļūdas (labojamajā kopijā tās iekrāsotas sarkanā krāsā un komentētas) un "
+            "nosūtiet veidlapu vēlreiz.")
+
+
+@dataclass(frozen=True)
+class ReceiptInfo:
+    """What a receipt says about one stored file."""
+
+    sha256: str
+    original_name: str
+    received_at: str  # ISO, local time
+    state: str  # accepted | superseded | rejected
+    institution: str | None
+    form_id: str | None
+    period: int | None
+    version: int | None
+    replaces: int | None
+    errors: list[str]
+    warnings: list[str]
+    summary: list[str]
+    marked_copy: str | None
+
+
+def display_name(name: str) -> str:
+    """A sender's file name made safe to print: control characters shown as "?"."""
+    return _CONTROL.sub("?", name)
+
+
+def receipt_dir(ws: Workspace, institution: str | None) -> Path:
+    """``outbox/receipts/<institution>/``; institution ids are validated against config before this."""
+    return ws.receipts / (institution or UNKNOWN_DIR)
+
+
+def receipt_stem(sha256: str, form_id: str | None, period: int | None) -> str:
+    """``F2_2025_3fa2c1d9ab12``: form, period and hash prefix (no sender-supplied text)."""
+    form = form_id if form_id and _TOKEN.match(form_id) else "fails"
+    return "_".join([form, *([str(period)] if period else []), sha256[:12]])
+
+
+def receipt_path(ws: Workspace, sha256: str, institution: str | None, form_id: str | None,
+                 period: int | None) -> Path:
+    """Where the receipt of one stored file is written."""
+    return receipt_dir(ws, institution) / f"{receipt_stem(sha256, form_id, period)}.txt"
+
+
+def marked_copy_path(ws: Workspace, sha256: str, institution: str | None, form_id: str | None,
+                     period: int | None) -> Path:
+    """Where the rejection copy with marked cells is written."""
+    return receipt_dir(ws, institution) / f"{receipt_stem(sha256, form_id, period)}_labojama.xlsx"
+
+
+def _when(iso: str) -> str:
+    try:
+        dt = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{latvian_date(dt.date())}, plkst. {dt:%H:%M}"
+
+
+def _inst_label(cfg: Config, inst: str | None) -> str:
+    if not inst:
+        return "nav nosakāma"
+    try:
+        return f"{cfg.institution(inst).name} ({inst})"
+    except KeyError:
+        return inst
+
+
+def receipt_text(cfg: Config, info: ReceiptInfo) -> str:
+    """The full Latvian receipt for one file."""
+    lines = [
+        f"KVĪTS PAR IESNIEGTO FAILU — {cfg.municipality.board_name}",
+        "",
+        f"Fails: \"{display_name(info.original_name)}\"",
+        f"Saņemts: {_when(info.received_at)}",
+        f"Kontrolsumma (SHA-256): {info.sha256}",
+        f"Iestāde: {_inst_label(cfg, info.institution)}",
+    ]
+    if info.form_id:
+        title = FORM_TITLES.get(info.form_id, "")
+        lines.append(f"Veidlapa: {info.form_id}{' ' + title if title else ''}")
+    if info.period:
+        lines.append(f"Periods: {Period(info.period, cfg.period.kind).label}")
+    lines.append("")
+    if info.state in ("accepted", "superseded"):
+        head = f"REZULTĀTS: PIEŅEMTS (versija {info.version})."
+        if info.replaces:
+            head += f" Tā aizstāj iepriekš iesniegto {info.replaces}. versiju; turpmāk izmanto šo versiju."
+        lines.append(head)
+        lines.extend(info.summary)
+    else:
+        lines.append("REZULTĀTS: NORAIDĪTS. Dati nav saglabāti.")
+    if info.errors:
+        lines += ["", f"Kļūdas ({len(info.errors)}):", *[f"  - {e}" for e in info.errors]]
+    if info.warnings:
+        lines += ["", f"Brīdinājumi ({len(info.warnings)}) — pārbaudiet, vai dati ir pareizi:",
+                  *[f"  - {w}" for w in info.warnings]]
+    if info.state == "rejected" and info.marked_copy:
+        lines += ["", f"Labojamā kopija: {info.marked_copy}", FIX_HINT]
+    return "\n".join(lines) + "\n"
+
+
+def duplicate_text(cfg: Config, info: ReceiptInfo, original_name: str, now_iso: str) -> str:
+    """The receipt for a file whose identical content was already received ("jau saņemts")."""
+    outcome = (f"pieņemts (versija {info.version})" if info.state in ("accepted", "superseded")
+               else "noraidīts — skatiet toreiz izsniegto kvīti, izlabojiet kļūdas un sūtiet labotu failu")
+    return "\n".join([
+        f"KVĪTS PAR IESNIEGTO FAILU — {cfg.municipality.board_name}",
+        "",
+        f"Fails: \"{display_name(original_name)}\"",
+        f"Saņemts: {_when(now_iso)}",
+        f"Kontrolsumma (SHA-256): {info.sha256}",
+        f"Iestāde: {_inst_label(cfg, info.institution)}",
+        "",
+        f"REZULTĀTS: JAU SAŅEMTS. Fails ar tieši tādu pašu saturu jau saņemts {_when(info.received_at)} "
+        f"un {outcome}. Otrreiz nekas netika saglabāts.",
+    ]) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` via a temporary file and a rename (never a half-written receipt)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,169 @@
+"""Checks made before openpyxl reads a byte: file type, size and zip limits, XML entity tricks.
+
+A rejected file gets exactly one Latvian reason that says what we expected instead.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import IntakeError
+
+EXPECTED = "Gaidīta aizpildīta veidlapa Excel darbgrāmatas formātā .xlsx, kā tā tika izsniegta."
+
+#: What other formats are, and what to do instead (Latvian, shown in the receipt).
+WRONG_FORMAT: dict[str, str] = {
+    ".xls": "Fails ir vecajā Excel formātā .xls. Atveriet to un saglabājiet kā .xlsx (Excel darbgrāmata).",
+    ".xlsm": "Fails ir Excel darbgrāmata ar makrosiem (.xlsm); makrosus nepieņemam. "
+             "Saglabājiet to kā .xlsx (Excel darbgrāmata).",
+    ".xltx": "Fails ir Excel veidne (.xltx). Saglabājiet to kā .xlsx (Excel darbgrāmata).",
+    ".ods": "Fails ir LibreOffice/OpenDocument formātā (.ods). LibreOffice Calc izvēlieties "
+            "\"Saglabāt kā\" → \"Excel 2007-365 (.xlsx)\".",
+    ".csv": "Fails ir CSV teksts, nevis veidlapa. Aizpildiet izsniegto .xlsx veidlapu un sūtiet to.",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits checked before any XML is parsed. Defaults fit a filled form with room to spare."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_entries: int = 2_000
+    max_uncompressed: int = 200 * 1024 * 1024
+    max_ratio: float = 150.0
+    #: A file last modified this long ago is settled: one look is enough.
+    settle_seconds: float = 1.0
+    #: A younger file is looked at again after this long; it is taken if unchanged and complete.
+    recheck_seconds: float = 0.2
+    #: Consecutive identical (size, mtime) observations the watcher needs, ``recheck_seconds`` apart.
+    stable_checks: int = 3
+
+    @classmethod
+    def from_config(cls, cfg: Any = None) -> Limits:
+        """Limits from ``[intake] max_file_mb`` in config.toml when the model has it, else PMP_MAX_FILE_MB."""
+        mb: Any = None
+        intake = getattr(cfg, "intake", None)
+        if intake is not None:
+            mb = getattr(intake, "max_file_mb", None)
+        if mb is None:
+            mb = os.environ.get("PMP_MAX_FILE_MB")
+        if mb in (None, ""):
+            return cls()
+        try:
+            value = float(mb)
+        except ValueError as e:
+            raise IntakeError(f"PMP_MAX_FILE_MB jābūt skaitlim (megabaiti), nevis \"{mb}\"") from e
+        return cls(max_bytes=int(value * 1024 * 1024))
+
+
+def assert_defusedxml() -> None:
+    """Refuse to run unless openpyxl parses through defusedxml (no entity expansion, no external DTDs)."""
+    try:
+        import defusedxml  # noqa: F401
+        import openpyxl
+    except ImportError as e:
+        raise IntakeError("nav instalēta bibliotēka defusedxml; bez tās iesniegumus nepieņemam "
+                          "(pip install defusedxml)") from e
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        raise IntakeError("openpyxl nelieto defusedxml (vai OPENPYXL_DEFUSEDXML nav \"False\"?); "
+                          "bez tā iesniegumus nepieņemam")
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.0f} MB".replace(".", ",")
+
+
+def precheck(path: Path, size: int, limits: Limits) -> str | None:
+    """Why ``path`` must be rejected before parsing, or None when it may be read as a workbook."""
+    suffix = path.suffix.lower()
+    if size == 0:
+        return f"Fails ir tukšs (0 baitu). {EXPECTED}"
+    if suffix != ".xlsx":
+        if suffix in WRONG_FORMAT:
+            return WRONG_FORMAT[suffix]
+        shown = suffix if suffix else "bez paplašinājuma"
+        return f"Šāda veida failus ({shown}) nepieņemam. {EXPECTED}"
+    if size > limits.max_bytes:
+        return (f"Fails ir pārāk liels ({_mb(size)}; atļauts līdz {_mb(limits.max_bytes)}). "
+                "Aizpildīta veidlapa ir daudz mazāka: pārbaudiet, vai nav pievienoti attēli vai liekas lapas.")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("Fails ir vecajā Excel formātā (.xls), lai gan nosaukumā ir .xlsx. "
+                "Atveriet to un saglabājiet kā .xlsx (Excel darbgrāmata).")
+    if not head.startswith(b"PK"):
+        return f"Fails nav Excel darbgrāmata (tas nav .xlsx formātā vai ir bojāts). {EXPECTED}"
+    return check_zip(path, limits)
+
+
+def check_zip(path: Path, limits: Limits) -> str | None:
+    """Zip-level checks: it opens, it is a workbook, and it cannot expand into a bomb."""
+    broken = f"Fails ir bojāts vai nepilnīgs (to nevar atvērt kā .xlsx). Nosūtiet to vēlreiz. {EXPECTED}"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > limits.max_entries:
+                return (f"Darbgrāmatā ir pārāk daudz daļu ({len(infos)}; atļauts līdz {limits.max_entries}). "
+                        f"{EXPECTED}")
+            names = {i.filename for i in infos}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                if "content.xml" in names and "mimetype" in names:
+                    return WRONG_FORMAT[".ods"]
+                return f"Fails ir zip arhīvs, bet nav Excel darbgrāmata. {EXPECTED}"
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                return WRONG_FORMAT[".xlsm"]
+            total = 0
+            for info in infos:
+                total += info.file_size
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > 1024 * 1024 and ratio > limits.max_ratio:
+                    return ("Darbgrāmatas saturs saspiests neparasti stipri (iespējama \"zip bumba\"); "
+                            f"šādu failu neatveram. {EXPECTED}")
+            if total > limits.max_uncompressed:
+                return (f"Atarhivēta darbgrāmata būtu pārāk liela ({_mb(total)}; atļauts līdz "
+                        f"{_mb(limits.max_uncompressed)}). {EXPECTED}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError,
+            RuntimeError, ValueError):
+        return broken
+    return None
+
+
+XML_TRICK = ("Darbgrāmatā ir neatļautas XML konstrukcijas (DOCTYPE/ENTITY), kādas Excel neveido; "
+             f"šādu failu neatveram. {EXPECTED}")
+
+
+def xml_trick(path: Path) -> str | None:
+    """Why a workbook the reader could not open declares a DTD (entity tricks), or None.
+
+    Safety does not depend on this: openpyxl parses through defusedxml / lxml without entity
+    expansion, so such a file simply fails to read. This only names the reason precisely, and runs
+    only for files that failed, so good files pay nothing for it.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.filename.lower().endswith((".xml", ".rels")) and _has_doctype(zf, info):
+                    return XML_TRICK
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
+        return None
+    return None
+
+
+def _has_doctype(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """A DTD must precede the root element, so the first few KB tell whether a part declares one."""
+    with zf.open(info) as fh:
+        head = fh.read(65536)
+    return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
+
+
+def is_zip(path: Path) -> bool:
+    """True when the file opens as a zip (its central directory is written last, so this means complete)."""
+    try:
+        with zipfile.ZipFile(path):
+            return True
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False

@@ -1,0 +1,270 @@
+"""The store: SQLite under ``archive/`` holding every submission, its version history and its data.
+
+Everything is keyed by the file's sha256, so seeing the same file again is harmless. Writes happen in
+one transaction per file (WAL, ``synchronous=FULL``); the intake moves files only after the commit.
+Other modules add their own tables with :func:`register_migration` and fill them from a form handler
+(:func:`register_form_handler`) that runs inside the submission's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import WorkspaceError
+from .migrations import register_migration, run_migrations
+
+if TYPE_CHECKING:
+    from .submission import Submission
+    from .workspace import Workspace
+
+__all__ = [
+    "Accepted", "Store", "SubmissionRow", "network_fstype", "open_store", "register_form_handler",
+    "register_migration", "secure_dir",
+]
+
+#: Filesystems on which SQLite locking and fsync cannot be trusted (and where watching needs polling).
+NETWORK_FS = ("cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse", "9p", "afs", "ncpfs", "davfs")
+MOUNTS_FILE = Path("/proc/mounts")
+
+NETWORK_STORE = (
+    "krātuvi {path} nevar glabāt tīkla diskā ({fstype}): SQLite tur var sabojāt datus. "
+    "Novietojiet darba vietu (vismaz mapi archive/) uz šī datora diska."
+)
+
+register_migration(1, "submissions", """
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    institution TEXT,
+    form_id TEXT,
+    period INTEGER,
+    version INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('accepted', 'superseded', 'rejected')),
+    received_at TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    superseded_by INTEGER REFERENCES submissions (id),
+    archived_as TEXT NOT NULL,
+    data TEXT,
+    receipt TEXT NOT NULL
+);
+CREATE INDEX submissions_slot ON submissions (form_id, period, institution, state);
+CREATE UNIQUE INDEX submissions_one_current ON submissions (form_id, period, institution)
+    WHERE state = 'accepted';
+CREATE TABLE messages (
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    seq INTEGER NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('error', 'warning')),
+    sheet TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    field TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (submission_id, seq)
+);
+""")
+
+FormHandler = Callable[[sqlite3.Connection, int, "Submission", "Workspace"], dict[str, Any]]
+_HANDLERS: dict[str, FormHandler] = {}
+
+
+def register_form_handler(form_id: str, fn: FormHandler) -> None:
+    """Let ``fn`` store form ``form_id``'s own tables; it returns the dict kept as the generic data JSON.
+
+    ``fn(conn, submission_id, sub, ws)`` runs inside the submission's transaction: it must not commit.
+    """
+    _HANDLERS[form_id] = fn
+
+
+def form_handler(form_id: str) -> FormHandler | None:
+    """The handler registered for a form, if any."""
+    return _HANDLERS.get(form_id)
+
+
+@dataclass
+class Accepted:
+    """The newest accepted version of one institution's form for a period."""
+
+    institution: str
+    form_id: str
+    period: int
+    version: int
+    received_at: str
+    sha256: str
+    data: dict[str, Any]
+    warnings: list[str]
+
+
+@dataclass
+class SubmissionRow:
+    """One row of a submission's history (accepted, superseded or rejected)."""
+
+    id: int
+    sha256: str
+    institution: str | None
+    form_id: str | None
+    period: int | None
+    version: int | None
+    state: str
+    received_at: str
+    original_name: str
+    superseded_by: int | None
+    archived_as: str
+    errors: list[str]
+    warnings: list[str]
+
+
+def network_fstype(path: Path, mounts_file: Path | None = None) -> str | None:
+    """The network filesystem type ``path`` lives on (cifs, nfs, fuse.sshfs …), or None if local."""
+    try:
+        text = (mounts_file or MOUNTS_FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    target = str(Path(os.path.abspath(path)))
+    best, best_type = "", ""
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount = parts[1].replace("\\040", " ")
+        if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best):
+            best, best_type = mount, parts[2]
+    base = best_type.split(".", 1)[0]
+    if best_type == "fuseblk":  # a local disk through FUSE (ntfs-3g)
+        return None
+    return best_type if base in NETWORK_FS else None
+
+
+def secure_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) and make it owner-only (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o777 != 0o700:
+        os.chmod(path, 0o700)
+    return path
+
+
+class Store:
+    """An open store. ``conn`` is in autocommit mode; write with :meth:`transaction`."""
+
+    def __init__(self, conn: sqlite3.Connection, ws: Workspace):
+        self.conn = conn
+        self.ws = ws
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (rolled back on any exception)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ---- reading ---------------------------------------------------------------------------------
+    def latest(self, form_id: str, period: int) -> list[Accepted]:
+        """The newest accepted version per institution of ``form_id`` for ``period``."""
+        rows = self.conn.execute(
+            "SELECT id, institution, form_id, period, version, received_at, sha256, data FROM submissions"
+            " WHERE form_id = ? AND period = ? AND state = 'accepted' ORDER BY institution",
+            (form_id, period),
+        ).fetchall()
+        return [
+            Accepted(r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7] or "{}"), self._lines(r[0], "warning"))
+            for r in rows
+        ]
+
+    def history(self, institution: str, form_id: str, period: int) -> list[SubmissionRow]:
+        """Every submission of one institution's form for a period, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
+            " superseded_by, archived_as FROM submissions"
+            " WHERE institution = ? AND form_id = ? AND period = ? ORDER BY id",
+            (institution, form_id, period),
+        ).fetchall()
+        return [self._row(r) for r in rows]
+
+    def by_sha(self, sha256: str) -> SubmissionRow | None:
+        """The submission with this content hash, if the store has seen it."""
+        r = self.conn.execute(
+            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
+            " superseded_by, archived_as FROM submissions WHERE sha256 = ?",
+            (sha256,),
+        ).fetchone()
+        return self._row(r) if r else None
+
+    def receipt_text(self, submission_id: int) -> str:
+        """The receipt text stored with a submission (written again if a crash lost the file)."""
+        row = self.conn.execute("SELECT receipt FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        return row[0] if row else ""
+
+    def period_rows(self, period: int) -> list[SubmissionRow]:
+        """Every submission of a period, oldest first (for status)."""
+        rows = self.conn.execute(
+            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
+            " superseded_by, archived_as FROM submissions WHERE period = ? ORDER BY id",
+            (period,),
+        ).fetchall()
+        return [self._row(r) for r in rows]
+
+    def count(self, state: str | None = None) -> int:
+        """Number of submissions (optionally in one state)."""
+        if state is None:
+            return int(self.conn.execute("SELECT count(*) FROM submissions").fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM submissions WHERE state = ?", (state,)).fetchone()[0])
+
+    def _lines(self, submission_id: int, level: str) -> list[str]:
+        from .submission import Message
+
+        rows = self.conn.execute(
+            "SELECT sheet, cell, field, text FROM messages WHERE submission_id = ? AND level = ? ORDER BY seq",
+            (submission_id, level),
+        ).fetchall()
+        return [Message(level, *r).line() for r in rows]  # type: ignore[arg-type]
+
+    def _row(self, r: tuple[Any, ...]) -> SubmissionRow:
+        return SubmissionRow(
+            id=r[0], sha256=r[1], institution=r[2], form_id=r[3], period=r[4], version=r[5], state=r[6],
+            received_at=r[7], original_name=r[8], superseded_by=r[9], archived_as=r[10],
+            errors=self._lines(r[0], "error"), warnings=self._lines(r[0], "warning"),
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    if not path.exists():
+        # Create the file owner-only first: SQLite gives the -wal and -shm files the same mode.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o777 != 0o600:
+        os.chmod(path, 0o600)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+@contextmanager
+def open_store(ws: Workspace) -> Iterator[Store]:
+    """Open (creating if needed) the workspace's store; migrations run on every open.
+
+    Refuses a store on a network filesystem with a :class:`WorkspaceError` naming the filesystem.
+    """
+    archive = ws.archive
+    if not ws.root.is_dir():
+        raise WorkspaceError(f"darba vieta {ws.root} nav atrasta")
+    fstype = network_fstype(archive if archive.exists() else ws.root)
+    if fstype:
+        raise WorkspaceError(NETWORK_STORE.format(path=ws.store_path, fstype=fstype))
+    secure_dir(archive)
+    conn = _connect(ws.store_path)
+    try:
+        run_migrations(conn)
+        yield Store(conn, ws)
+    finally:
+        conn.close()

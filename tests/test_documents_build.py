@@ -1,0 +1,146 @@
+"""``pmp build``, ``pmp report`` and ``pmp plan`` end to end on the small workspace, and the consolidated workbook."""
+
+from __future__ import annotations
+
+import email
+import os
+import time
+from datetime import date
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.dataset import Dataset
+from generator.documents.consolidated import write_consolidated
+from generator.forms import fill_workbook, form_filename
+from generator.period import Period
+from generator.workspace import Workspace
+
+from .test_metrics import school
+
+PERIOD = Period(2025, "school_year")
+
+
+def submit(ws: Workspace, form: str, inst: str, seed: int = 1) -> None:
+    dest = ws.inbox / form_filename(form, PERIOD, inst)
+    fill_workbook(ws.config, form, PERIOD, inst, dest, seed=seed)
+    past = time.time() - 120
+    os.utime(dest, (past, past))
+
+
+def test_build_ingests_reminds_and_makes_every_document(mini_ws: Workspace) -> None:
+    for form, inst in (("F2", "ludzas-vsk"), ("F2", "zilupes-vsk"), ("F1", "sd"), ("F1", "ip"), ("F4", "ip")):
+        submit(mini_ws, form, inst)
+    result = CliRunner().invoke(cli, ["build", "--period", "2025"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Ludzas novads: 2024./2025. mācību gads" in out
+    assert "Iesūtne apstrādāta: 5 fail(i) — pieņemti 5, noraidīti 0, jau saņemti 0." in out
+    assert "  Ludzas pilsētas pamatskola: F1, F2" in out
+    assert "  Zilupes vidusskola: F1" in out
+    year = mini_ws.outbox / "2025"
+    for name in ("gada_parskats_2025.docx", "ricibas_plans_2025.docx", "kopsavilkums_2025.xlsx"):
+        assert f"  {year / name}" in out
+        assert (year / name).is_file()
+
+    reminders = sorted(p.name for p in (year / "atgadinajumi").iterdir())
+    assert reminders == [f"atgadinajums_{i}.eml" for i in ("bt", "ludzas-psk", "ludzas-vsk", "pp", "zilupes-vsk")]
+    msg = email.message_from_bytes((year / "atgadinajumi" / "atgadinajums_ludzas-psk.eml").read_bytes(),
+                                   policy=email.policy.default)
+    assert msg["To"] == "pamatskola@ludzasnovads.lv"
+    assert msg["X-Unsent"] == "1"
+    body = msg.get_body(("plain",)).get_content()
+    assert "Iestāde: Ludzas pilsētas pamatskola" in body
+    assert "Iesniegšanas termiņš: 2025. gada 31. augusts" in body
+    attached = sorted(part.get_filename() for part in msg.iter_attachments())
+    assert attached == [form_filename("F1", PERIOD, "ludzas-psk"), form_filename("F2", PERIOD, "ludzas-psk")]
+    blank = next(msg.iter_attachments()).get_content()
+    assert blank[:2] == b"PK"  # a real workbook
+
+    # The report names the two schools that reported and lists the one that did not.
+    report = docx.Document(str(year / "gada_parskats_2025.docx"))
+    paras = [p.text for p in report.paragraphs]
+    assert "Veidlapu F2 iesniegušas 2 no 3 izglītības iestādēm." in paras
+    assert "Ludzas pilsētas pamatskola (F1, F2)" in paras
+
+    # Once the school delivers, a second build drops its reminder.
+    submit(mini_ws, "F1", "zilupes-vsk")
+    result = CliRunner().invoke(cli, ["build", "--period", "2025"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert not (year / "atgadinajumi" / "atgadinajums_zilupes-vsk.eml").exists()
+
+
+def test_report_and_plan_commands(mini_ws: Workspace) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["report", "--period", "2025"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output == f"Gada pārskats (2024./2025. mācību gads): {mini_ws.outbox / '2025' / 'gada_parskats_2025.docx'}\n"
+    result = runner.invoke(cli, ["plan", "--period", "2025"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output == f"Rīcības plāns (2024./2025. mācību gads): {mini_ws.outbox / '2025' / 'ricibas_plans_2025.docx'}\n"
+    result = runner.invoke(cli, ["report", "--period", "2031"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "periods 2030./2031. nav plāna periodā 2024–2027" in result.output
+
+
+def test_pdf_flag_says_clearly_when_libreoffice_is_missing(mini_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.documents.pdf.find_soffice", lambda: None)
+    result = CliRunner().invoke(cli, ["plan", "--period", "2025", "--pdf"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "PDF netika izveidots: LibreOffice (soffice) šajā datorā nav atrasts." in result.output
+
+
+def test_consolidated_workbook(mini_ws: Workspace) -> None:
+    f1 = {"sd": {"activities": [
+        {"activity": "1.1", "title": "=HYPERLINK(\"http://x\")", "date": "2025-03-12", "place": "@Ludza", "pupils": 3,
+         "parents": 4, "teachers": 1, "others": 0, "impact": "-labi", "factors": "+", "sources": "", "funding_eur": 10.5,
+         "funding_source": "pasv"},
+        {"activity": None, "title": "Cits & <vēl>", "date": "2025-04-01", "place": "", "pupils": 1, "parents": 0,
+         "teachers": 0, "others": 0, "impact": "", "factors": "", "sources": "", "funding_eur": 0, "funding_source": ""}],
+        "statuses": []}}
+    f4 = {"values": [{"indicator": "1", "row": 0, "row_label": "", "value": 72.0, "text": "", "source": "aptauja",
+                      "note": "=1+1"}]}
+    ds = Dataset.from_data(PERIOD, f1=f1, f2={"ludzas-vsk": school(measures_needed="=SUM(A1:A9)")}, f4=f4)
+    path = write_consolidated(mini_ws, mini_ws.config, ds)
+    assert path == mini_ws.outbox / "2025" / "kopsavilkums_2025.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["F1 aktivitātes", "F2 PMP riski", "F4 rādītāji"]
+    f1_sheet = wb["F1 aktivitātes"]
+    assert f1_sheet.freeze_panes == "A2"
+    assert f1_sheet.auto_filter.ref == "A1:Q3"
+    head = [c.value for c in f1_sheet[1]]
+    assert head[:6] == ["Iestāde", "Iestādes id", "Versija", "Saņemts", "Plāna aktivitāte", "Nosaukums"]
+    row = [c.value for c in f1_sheet[2]]
+    assert row[0] == "Ludzas novada Sociālais dienests"
+    assert row[5] == " =HYPERLINK(\"http://x\")"
+    assert row[7] == " @Ludza"
+    assert f1_sheet.cell(2, head.index("Ietekme uz mērķiem") + 1).value == " -labi"
+    assert f1_sheet.cell(2, head.index("Finansējums, EUR") + 1).value == 10.5
+    assert f1_sheet.cell(3, 5).value == "cita, nav plānā"
+    assert f1_sheet.cell(3, 6).value == "Cits & <vēl>"
+    for ws in wb.worksheets:
+        for cells in ws.iter_rows():
+            for cell in cells:
+                assert cell.data_type != "f", (ws.title, cell.coordinate)
+    f2_sheet = wb["F2 PMP riski"]
+    f2_head = [c.value for c in f2_sheet[1]]
+    assert f2_sheet.max_row == 2
+    assert f2_sheet.cell(2, f2_head.index("Izglītojamie sākumā 1-6") + 1).value == 200
+    assert f2_sheet.cell(2, f2_head.index("Nepieciešamie pasākumi") + 1).value == " =SUM(A1:A9)"
+    assert f2_sheet.cell(2, f2_head.index("PMP darba plāns") + 1).value == "jā"
+    assert f2_sheet.cell(2, f2_head.index("9. kl. turpina") + 1).value == "Ludzas tehnikums (8); ģimnāzija (10)"
+    assert len(set(f2_head)) == len(f2_head)
+    f4_sheet = wb["F4 rādītāji"]
+    assert [c.value for c in f4_sheet[2]][4:] == ["1", 0, None, 72.0, None, "aptauja", " =1+1"]
+
+
+def test_build_without_store_or_inbox_files(mini_ws: Workspace) -> None:
+    from generator.documents.build import build
+
+    result = build(mini_ws, PERIOD, date(2025, 9, 1))
+    assert result.ingest_line.startswith("Iesūtne apstrādāta: 0 fail(i)")
+    assert len(result.missing) == 7
+    assert all(p.is_file() for p in result.documents)

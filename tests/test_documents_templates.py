@@ -1,0 +1,73 @@
+"""The shipped templates: identical copies, regenerable from code, and the linter's findings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+from click.testing import CliRunner
+from docx.oxml import OxmlElement
+
+from generator.cli import cli
+from generator.documents.make_templates import BUILDERS, write_templates
+from generator.templates_lint import lint_templates
+from generator.workspace import Workspace, resources_dir
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_repository_templates_equal_the_packaged_masters() -> None:
+    for name in BUILDERS:
+        assert (REPO / "templates" / name).read_bytes() == (resources_dir() / "templates" / name).read_bytes(), name
+
+
+def test_templates_regenerate_with_the_same_text(tmp_path: Path) -> None:
+    write_templates([tmp_path])
+    for name in BUILDERS:
+        fresh = [p.text for p in docx.Document(str(tmp_path / name)).paragraphs]
+        shipped = [p.text for p in docx.Document(str(resources_dir() / "templates" / name)).paragraphs]
+        assert fresh == shipped, name
+
+
+def test_shipped_templates_lint_clean(mini_ws: Workspace) -> None:
+    assert lint_templates(mini_ws) == []
+
+
+def _own_template(ws: Workspace, name: str) -> docx.document.Document:
+    shutil.copyfile(resources_dir() / "templates" / name, ws.templates / name)
+    return docx.Document(str(ws.templates / name))
+
+
+def test_lint_finds_unknown_variable_curly_quotes_split_tags_and_section_breaks(mini_ws: Workspace) -> None:
+    doc = _own_template(mini_ws, "gada_parskats.docx")
+    doc.add_paragraph("{{ nezinams }}")
+    doc.add_paragraph("{{ missing|default(“x”) }}")
+    para = doc.add_paragraph()
+    para.add_run("{{ board")
+    para.add_run("_name }}")
+    broken = doc.add_paragraph("{{ period_label }}")
+    broken._p.get_or_add_pPr().append(OxmlElement("w:sectPr"))
+    doc.save(str(mini_ws.templates / "gada_parskats.docx"))
+    problems = lint_templates(mini_ws)
+    assert any("birkā {{ missing|default(“x”) }} ir Word „līkās” pēdiņas" in p for p in problems)
+    assert any("birka {{ board_name }} sadalīta vairākos teksta fragmentos" in p for p in problems)
+    assert any("birka {{ period_label }} atrodas rindkopā ar sadaļas pārtraukumu" in p for p in problems)
+    assert all(p.startswith("templates/gada_parskats.docx") for p in problems)
+
+    doc = _own_template(mini_ws, "ricibas_plans.docx")
+    doc.add_paragraph("{{ nezinams }}")
+    doc.save(str(mini_ws.templates / "ricibas_plans.docx"))
+    shutil.copyfile(resources_dir() / "templates" / "gada_parskats.docx", mini_ws.templates / "gada_parskats.docx")
+    problems = lint_templates(mini_ws)
+    assert len(problems) == 1
+    assert problems[0].startswith('templates/ricibas_plans.docx: nezināms mainīgais "nezinams" (pieejami: ')
+
+
+def test_config_check_reports_template_problems(mini_ws: Workspace) -> None:
+    doc = _own_template(mini_ws, "ricibas_plans.docx")
+    doc.add_paragraph("{{ nezinams }}")
+    doc.save(str(mini_ws.templates / "ricibas_plans.docx"))
+    result = CliRunner().invoke(cli, ["config", "check"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert 'templates/ricibas_plans.docx: nezināms mainīgais "nezinams"' in result.output
