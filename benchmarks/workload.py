@@ -75,10 +75,16 @@ def make_workspace(root: Path, text: str) -> Workspace:
     return Workspace(ws.root)
 
 
+#: Forms modules that do not shape a generated workbook (editing them must not invalidate the cache).
+NOT_GENERATING = ("reader.py", "validate.py")
+
+
 def _fingerprint(text: str) -> str:
+    """Config text and the code that writes the workbooks: a change to either means new files."""
     h = hashlib.sha256(text.encode("utf-8"))
     for src in sorted(Path(forms_pkg.__file__).parent.glob("*.py")):
-        h.update(src.read_bytes())
+        if src.name not in NOT_GENERATING:
+            h.update(src.read_bytes())
     return h.hexdigest()[:10]
 
 
@@ -126,8 +132,8 @@ def generate(schools: int, seed: int, period: Period, text: str, workers: int,
     manifest = folder / "manifest.json"
     if manifest.is_file() and all(s.path.is_file() for s in wanted):
         return wanted, 0.0, True
-    if folder.exists():
-        shutil.rmtree(folder)
+    for stale in CACHE_ROOT.glob(f"S{schools}-seed{seed}-*"):  # older periods or code: never reused
+        shutil.rmtree(stale, ignore_errors=True)
     folder.mkdir(parents=True)
     config_path = folder / "config.toml"
     config_path.write_text(text, encoding="utf-8")

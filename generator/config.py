@@ -307,6 +307,10 @@ class Layout(Strict):
     goals_as_rows: bool = Field(default=True, description="Goal rows spanning the table (Līvāni, Rīga); false: a goal column (Ludza, Daugavpils)")
 
 
+class IntakeSettings(Strict):
+    max_file_mb: float = Field(default=20, gt=0, description="Largest workbook the intake opens (MB)")
+
+
 class Config(Strict):
     schema_version: Literal[1] = 1
     municipality: Municipality
@@ -316,6 +320,7 @@ class Config(Strict):
     cooperation_group: CooperationGroup
     layout: Layout
     plan: Plan
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
 
     # ---- lookups used everywhere -------------------------------------------------------------
     def institution(self, inst_id: str) -> Institution:
@@ -361,12 +366,13 @@ class Config(Strict):
     def resolve_refs(self, refs: list[str]) -> list[Institution]:
         """Institutions named by ids and ``kind:<kind>`` groups, in order, without repeats."""
         out: list[Institution] = []
+        seen: set[str] = set()
         for ref in refs:
-            if ref.startswith("kind:"):
-                found = [i for i in self.institutions if i.kind.value == ref[5:]]
-            else:
-                found = [i for i in self.institutions if i.id == ref]
-            out.extend(i for i in found if i not in out)
+            group = ref[5:] if ref.startswith("kind:") else None
+            for inst in self.institutions:
+                if (inst.kind.value == group if group is not None else inst.id == ref) and inst.id not in seen:
+                    seen.add(inst.id)
+                    out.append(inst)
         return out
 
     def ref_label(self, ref: str) -> str:

@@ -8,6 +8,7 @@ Other modules add their own tables with :func:`register_migration` and fill them
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sqlite3
@@ -33,6 +34,9 @@ __all__ = [
 NETWORK_FS = ("cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse", "9p", "afs", "ncpfs", "davfs")
 MOUNTS_FILE = Path("/proc/mounts")
 
+#: Modules that register migrations (besides this one): plan editions and the case register.
+TABLE_MODULES = ("generator.documents.editions", "generator.cases")
+
 NETWORK_STORE = (
     "krātuvi {path} nevar glabāt tīkla diskā ({fstype}): SQLite tur var sabojāt datus. "
     "Novietojiet darba vietu (vismaz mapi archive/) uz šī datora diska."
@@ -56,8 +60,10 @@ CREATE TABLE submissions (
     receipt TEXT NOT NULL
 );
 CREATE INDEX submissions_slot ON submissions (form_id, period, institution, state);
+-- One current version per institution, form and period for the yearly forms; F3 case reports and F5
+-- meeting records are never versioned (FormDef.versioned), each accepted file stands alone.
 CREATE UNIQUE INDEX submissions_one_current ON submissions (form_id, period, institution)
-    WHERE state = 'accepted';
+    WHERE state = 'accepted' AND form_id NOT IN ('F3', 'F5');
 CREATE TABLE messages (
     submission_id INTEGER NOT NULL REFERENCES submissions (id),
     seq INTEGER NOT NULL,
@@ -262,6 +268,10 @@ def open_store(ws: Workspace) -> Iterator[Store]:
     if fstype:
         raise WorkspaceError(NETWORK_STORE.format(path=ws.store_path, fstype=fstype))
     secure_dir(archive)
+    # Modules that own tables register their migrations when imported; import them all here so the
+    # schema is complete and applied in number order whichever command opens the store first.
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
     conn = _connect(ws.store_path)
     try:
         run_migrations(conn)

@@ -59,7 +59,7 @@ def test_f2_blank_prefilled_locked_and_protected(mini_ws: Workspace, tmp_path: P
     assert count.error == "Ierakstiet veselu skaitli, kas nav mazāks par 0."
     rank = _validation_of(ws, "B24")
     assert rank.error == "Ierakstiet veselu skaitli no 1 līdz 4."
-    yesno = _validation_of(ws, "B61")
+    yesno = _validation_of(ws, "B62")
     assert yesno.type == "list" and yesno.formula1.startswith("'Saraksti'!$")
     assert ws.freeze_panes == "A5"
     assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToWidth == 1  # 9 = A4

@@ -23,9 +23,9 @@ def test_marked_copy_marks_faulty_cells(mini_ws: Workspace, tmp_path: Path) -> N
     sub = read_submission(path, cfg)
     out = write_marked_copy(sub, cfg, tmp_path / "marked.xlsx")
     ws = load_workbook(out)["Situācijas apraksts"]
-    assert ws["B50"].value == "daudz"  # their value kept as typed
-    assert ws["B50"].fill.fgColor.rgb == "00FF9C9C"
-    assert ws["B50"].comment.text == "Kļūda: “daudz” nav vesels skaitlis. Ierakstiet veselu skaitli, piemēram 12."
+    assert ws["B51"].value == "daudz"  # their value kept as typed
+    assert ws["B51"].fill.fgColor.rgb == "00FF9C9C"
+    assert ws["B51"].comment.text == "Kļūda: “daudz” nav vesels skaitlis. Ierakstiet veselu skaitli, piemēram 12."
     assert ws["B24"].comment.text.startswith("Kļūda: Rangs 1 norādīts vairākām riska grupām.")
     assert ws["B26"].comment is None and ws["B26"].fill.fgColor.rgb == "00FFF2CC"
     assert ws["B6"].value == sub.data["pupils_start"]["1-6"]

@@ -51,7 +51,8 @@ def test_f2_data_shape(cfg: Config, tmp_path: Path) -> None:
         "dropouts_basic", "dropouts_secondary", "dropout_causes_basic", "dropout_causes_secondary", "risk_ranks",
         "risk_comment", "unexcused_per_pupil_basic", "unexcused_per_pupil_secondary", "over20_unexcused",
         "extended_year", "extended_year_subjects", "insufficient_grade", "insufficient_grade_subjects",
-        "repeating", "repeating_subjects", "grade9_exam_failed", "support_measures", "iap",
+        "repeating", "repeating_subjects", "grade9_exam_failed", "support_measures", "support_measures_basic",
+        "support_measures_secondary", "iap",
         "interest_education", "career_counselling_7_12", "families_two_talks", "teachers_total",
         "teachers_trained", "support_staff", "has_pmp_plan", "measures_needed", "partners", "grade9",
         "grade9_continuing", "grade12", "grade12_continuing"}
@@ -104,7 +105,7 @@ def test_same_seed_same_data(cfg: Config, tmp_path: Path) -> None:
 
 def test_values_typed_the_way_people_type(cfg: Config, tmp_path: Path) -> None:
     path = _fill(cfg, tmp_path, "F2", "zilupes-vsk")
-    _edit(path, F2_SHEET, {"B6": " 1\u00a0234 ", "B31": "4,5", "B50": "42", "B52": "0,75", "B61": "JĀ"})
+    _edit(path, F2_SHEET, {"B6": " 1\u00a0234 ", "B31": "4,5", "B51": "42", "B53": "0,75", "B62": "JĀ"})
     renamed = path.rename(tmp_path / "musu skolas atskaite (galīgā).xlsx")
     sub = read_submission(renamed, cfg)
     assert sub.data["pupils_start"]["1-6"] == 1234
@@ -144,7 +145,7 @@ ERROR_CASES = [
         "error", "Ziņojums", "B24", "Neattaisnoti kavētās stundas šajā semestrī",
         "“daudz” nav vesels skaitlis. Ierakstiet veselu skaitli, piemēram 12.")),
     ("F2", "zilupes-vsk", "missing_required", Message(
-        "error", F2_SHEET, "B50", "Pedagogu skaits kopā", "Obligāts lauks nav aizpildīts. Lūdzu, aizpildiet to.")),
+        "error", F2_SHEET, "B51", "Pedagogu skaits kopā", "Obligāts lauks nav aizpildīts. Lūdzu, aizpildiet to.")),
     ("F1", "ludzas-psk", "bad_activity", Message(
         "error", "Aktivitātes", "A7", "Plāna aktivitāte",
         "“9.99 Neesoša aktivitāte” nav šī perioda plāna aktivitāšu sarakstā. Izvēlieties aktivitāti no "
@@ -170,12 +171,12 @@ def test_error_classes(cfg: Config, tmp_path: Path, form_id: str, inst: str, fau
 
 def test_stage_and_outcome_errors(cfg: Config, tmp_path: Path) -> None:
     path = _edit(_fill(cfg, tmp_path, "F2", "ludzas-psk"), F2_SHEET, {
-        "B6": 100, "B7": 50, "B16": 151, "B18": 2, "B65": 20, "B66": 15, "B67": 2})
+        "B6": 100, "B7": 50, "B16": 151, "B18": 2, "B66": 20, "B67": 15, "B68": 2})
     sub = read_submission(path, cfg)
     assert Message("error", F2_SHEET, "B16", "PMP riskam pakļautie pamatizglītībā (1.–9. kl.)",
                    "PMP riskam pakļauto skaits (151) ir lielāks par izglītojamo skaitu pamatizglītībā mācību "
                    "gada sākumā (150). Pārbaudiet abus skaitļus un izlabojiet.") in sub.errors
-    assert Message("error", F2_SHEET, "B65", "9. klasē mācījās mācību gada beigās",
+    assert Message("error", F2_SHEET, "B66", "9. klasē mācījās mācību gada beigās",
                    "Saņēmušo apliecību (15) un tikai liecību (2) kopā ir 17, bet 9. klasē mācījās 20. "
                    "Izlabojiet skaitļus, lai tie sakristu.") in sub.errors
     dropouts = read_submission(_fill(cfg, tmp_path, "F2", "zilupes-vsk", ("dropouts_above_pupils",)), cfg)
@@ -246,7 +247,7 @@ def test_odd_content_never_crashes(cfg: Config, tmp_path: Path) -> None:
     wb = load_workbook(path)
     ws = wb[F2_SHEET]
     ws["B6"] = True
-    ws["B50"] = "=1/0"
+    ws["B51"] = "=1/0"
     ws.merge_cells("B12:C13")
     wb.create_sheet("Mana lapa")["A1"] = "papildu"
     del wb["Partneri un tālākizglītība"]

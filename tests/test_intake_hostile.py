@@ -107,8 +107,9 @@ def test_200_mb_file_rejected_by_size_before_reading(mini_ws: Workspace) -> None
     assert (mini_ws.archive / "rejected" / f"{result.sha256}.xlsx").stat().st_size == 200 * 1024 * 1024
 
 
-def test_size_limit_is_configurable(mini_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PMP_MAX_FILE_MB", "0.001")
+def test_size_limit_is_configurable(mini_ws: Workspace) -> None:
+    config = mini_ws.config_path.read_text(encoding="utf-8")
+    mini_ws.config_path.write_text(config + "\n[intake]\nmax_file_mb = 0.001\n", encoding="utf-8")
     path = drop(mini_ws, "liels.xlsx", plain_xlsx_bytes(), age=5)
     result = process_file(path, mini_ws)
     assert result.errors[0].startswith("Kļūda: Fails ir pārāk liels (")

@@ -6,10 +6,10 @@ The fields exist so that every school-sourced indicator of the five seed program
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config, Institution, InstitutionKind
-from .fields import Field, FormDef, Section, Sheet, Table
+from .fields import Field, FormContext, FormDef, Section, Sheet, Table
 from .values import fmt_number
 
 if TYPE_CHECKING:
@@ -56,6 +56,13 @@ def _outcomes(grade: str, stage: str) -> tuple[Field, ...]:
     )
 
 
+def _finish(data: dict[str, Any], ctx: FormContext) -> dict[str, Any]:
+    """Adds ``support_measures``, the total over the stages, used by the all-stage indicators."""
+    parts = [data.get("support_measures_basic"), data.get("support_measures_secondary")]
+    data["support_measures"] = sum(p for p in parts if p is not None)
+    return data
+
+
 PAGE_MAIN = Sheet(
     name="Situācijas apraksts",
     title="PMP riski. Situācijas apraksts",
@@ -95,7 +102,10 @@ PAGE_MAIN = Sheet(
             _count("grade9_exam_failed", "9. klašu izglītojamie, kuri nenokārtoja valsts pārbaudījumus", stage="7-9"),
         )),
         Section("5. Atbalsts izglītojamajiem un ģimenēm", (
-            _count("support_measures", "Izglītojamie, kuriem sniegti PMP atbalsta pasākumi"),
+            _count("support_measures_basic", "Izglītojamie, kuriem sniegti PMP atbalsta pasākumi (1.–9. kl.)",
+                   stage="basic"),
+            _count("support_measures_secondary", "Izglītojamie, kuriem sniegti PMP atbalsta pasākumi (10.–12. kl.)",
+                   stage="secondary"),
             _count("iap", "Izglītojamie ar individuālo atbalsta plānu (IAP)"),
             _count("interest_education", "Izglītojamie vismaz vienā interešu izglītības programmā"),
             _count("career_counselling_7_12", "7.–12. klašu izglītojamie, kuri saņēmuši karjeras konsultācijas",
@@ -147,6 +157,7 @@ FORM = FormDef(
     slug="situacijas_apraksts",
     sheets=(PAGE_MAIN, PAGE_TABLES),
     applies_to=_is_school,
+    finish=_finish,
     instructions=(
         "Aizpilda katra vispārizglītojošā skola par mācību gadu.",
         "Posmi, kurus skola neīsteno, ir atzīmēti ar “—” un nav jāaizpilda.",
@@ -188,7 +199,10 @@ def check(chk: Checker) -> None:
     older = chk.sum("pupils_start.7-9", "pupils_start.10-12")
     for key, limit, whom in (("over20_unexcused", all_pupils, "visu izglītojamo skaitu"),
                              ("career_counselling_7_12", older, "7.–12. klašu izglītojamo skaitu"),
-                             ("support_measures", all_pupils, "visu izglītojamo skaitu"),
+                             ("support_measures_basic", chk.sum("pupils_start.1-6", "pupils_start.7-9"),
+                              "1.–9. klašu izglītojamo skaitu"),
+                             ("support_measures_secondary", chk.sum("pupils_start.10-12"),
+                              "10.–12. klašu izglītojamo skaitu"),
                              ("interest_education", all_pupils, "visu izglītojamo skaitu")):
         n = chk.get(key)
         if n is not None and limit is not None and n > limit and chk.applies(key):

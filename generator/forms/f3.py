@@ -60,6 +60,7 @@ FORM = FormDef(
     sheets=(PAGE,),
     applies_to=lambda inst, cfg: inst.kind == InstitutionKind.school,
     owed=False,  # sent only when a case arises
+    versioned=False,  # every report is its own record (one per pupil)
     instructions=(
         "Aizpilda skola par vienu izglītojamo, kura situāciju neizdodas atrisināt skolas līmenī.",
         "Ziņojumā ir bērna personas dati: sūtiet to tikai noteiktajā kārtībā un neglabājiet kopijas.",

@@ -186,4 +186,6 @@ FORM = FormDef(
     finish=_finish,
     rules=check,
     generated=False,
+    owed=False,
+    versioned=False,  # meetings are kept by number in the case register
 )

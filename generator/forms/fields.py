@@ -123,6 +123,7 @@ class FormDef:
     rules: Callable[[Any], None] | None = None  # cross-field checks, see validate.py
     generated: bool = True  # written blank by `pmp forms` (F5 is made by `pmp protocol new` instead)
     owed: bool = True  # every institution it applies to must submit it each period (not F3, F5)
+    versioned: bool = True  # a new file replaces the institution's previous one for the period
 
 
 @dataclass

@@ -141,7 +141,10 @@ def _f2(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
         v[f"{key}_subjects"] = ", ".join(rng.sample(SUBJECTS, 2)) if v[key] else ""
     at_risk = v["at_risk_basic"] + v["at_risk_secondary"]
     v.update({
-        "support_measures": min(total, at_risk + rng.randint(0, 10)), "iap": rng.randint(0, at_risk),
+        "support_measures_basic": min(basic, v["at_risk_basic"] + rng.randint(0, 8)) if basic else None,
+        "support_measures_secondary": (min(secondary, v["at_risk_secondary"] + rng.randint(0, 4))
+                                       if secondary else None),
+        "iap": rng.randint(0, at_risk),
         "interest_education": round(total * rng.uniform(0.4, 0.8)),
         "career_counselling_7_12": round(older * rng.uniform(0.6, 1.0)),
         "families_two_talks": rng.randint(0, at_risk),

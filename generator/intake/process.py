@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..forms.definitions import FORMS
 from ..store import Store, SubmissionRow, form_handler, open_store, secure_dir
 from ..submission import Message, Submission
 from .log import log_line
@@ -179,10 +180,15 @@ def _process(path: Path, ws: Workspace, store: Store, limits: Limits) -> Result:
     if not accepted and sub is not None and form_id and any(m.cell for m in messages if m.level == "error"):
         marked = marked_copy_path(ws, sha, institution, form_id, period)
 
+    # F3 reports (one per pupil) and F5 meeting records each stand alone; only the yearly forms have
+    # versions where a new file replaces the institution's previous one.
+    versioned = form_id in FORMS and FORMS[form_id].versioned
     with store.transaction() as conn:
         version = replaces = None
         cur = None
-        if accepted:
+        if accepted and not versioned:
+            version = 1
+        elif accepted:
             cur = conn.execute(
                 "SELECT id, version FROM submissions WHERE form_id = ? AND period = ? AND institution = ?"
                 " AND state = 'accepted'", (form_id, period, institution)).fetchone()

@@ -5,12 +5,11 @@ A rejected file gets exactly one Latvian reason that says what we expected inste
 
 from __future__ import annotations
 
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from ..config import Config
 from ..errors import IntakeError
 
 EXPECTED = "Gaidīta aizpildīta veidlapa Excel darbgrāmatas formātā .xlsx, kā tā tika izsniegta."
@@ -43,21 +42,9 @@ class Limits:
     stable_checks: int = 3
 
     @classmethod
-    def from_config(cls, cfg: Any = None) -> Limits:
-        """Limits from ``[intake] max_file_mb`` in config.toml when the model has it, else PMP_MAX_FILE_MB."""
-        mb: Any = None
-        intake = getattr(cfg, "intake", None)
-        if intake is not None:
-            mb = getattr(intake, "max_file_mb", None)
-        if mb is None:
-            mb = os.environ.get("PMP_MAX_FILE_MB")
-        if mb in (None, ""):
-            return cls()
-        try:
-            value = float(mb)
-        except ValueError as e:
-            raise IntakeError(f"PMP_MAX_FILE_MB jābūt skaitlim (megabaiti), nevis \"{mb}\"") from e
-        return cls(max_bytes=int(value * 1024 * 1024))
+    def from_config(cls, cfg: Config) -> Limits:
+        """Limits with the file-size limit from ``[intake] max_file_mb`` in config.toml."""
+        return cls(max_bytes=int(cfg.intake.max_file_mb * 1024 * 1024))
 
 
 def assert_defusedxml() -> None:

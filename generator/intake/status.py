@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..forms import owed_forms
 from ..store import SubmissionRow, open_store
 from .receipts import FORM_TITLES
 
@@ -39,14 +40,8 @@ class StatusRow:
 
 
 def owed(cfg: Config) -> list[tuple[str, str]]:
-    """(institution id, form id) pairs due every period, in config order: F1, F2, F4."""
-    pairs = [(i.id, "F1") for i in cfg.institutions]
-    pairs += [(i.id, "F2") for i in cfg.schools]
-    try:
-        pairs.append((cfg.board.id, "F4"))
-    except KeyError:
-        pass
-    return pairs
+    """(institution id, form id) pairs due every period (see :func:`generator.forms.owed_forms`)."""
+    return [(inst.id, form_id) for inst, form_id in owed_forms(cfg)]
 
 
 def period_status(ws: Workspace, period: int) -> list[StatusRow]:
