@@ -186,6 +186,13 @@ class Store:
             for r in rows
         ]
 
+    def accepted_data(self, institution: str, form_id: str, period: int) -> dict[str, Any] | None:
+        """The data of one institution's current accepted form for a period, if there is one."""
+        row = self.conn.execute(
+            "SELECT data FROM submissions WHERE institution = ? AND form_id = ? AND period = ?"
+            " AND state = 'accepted' ORDER BY id DESC LIMIT 1", (institution, form_id, period)).fetchone()
+        return None if row is None else json.loads(row[0] or "{}")
+
     def history(self, institution: str, form_id: str, period: int) -> list[SubmissionRow]:
         """Every submission of one institution's form for a period, oldest first."""
         rows = self.conn.execute(

@@ -144,3 +144,17 @@ def test_build_without_store_or_inbox_files(mini_ws: Workspace) -> None:
     assert result.ingest_line.startswith("Iesūtne apstrādāta: 0 fail(i)")
     assert len(result.missing) == 7
     assert all(p.is_file() for p in result.documents)
+
+
+def test_build_while_a_watcher_holds_the_inbox(mini_ws: Workspace) -> None:
+    """A running `pmp watch` owns the inbox: build leaves the files to it and still makes the documents."""
+    from generator.documents.build import build
+    from generator.intake.lock import intake_lock
+
+    submit(mini_ws, "F2", "zilupes-vsk")
+    with intake_lock(mini_ws):
+        result = build(mini_ws, PERIOD, date(2025, 9, 1))
+    assert result.ingest_line == ("Iesūtni pašlaik apstrādā cits process (pmp watch); dokumenti veidoti no jau "
+                                  "pieņemtajiem iesniegumiem.")
+    assert all(p.is_file() for p in result.documents)
+    assert len(list(mini_ws.inbox.glob("*.xlsx"))) == 1  # left for the watcher

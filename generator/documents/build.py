@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..dataset import Dataset, load_dataset
-from ..errors import DocumentError
+from ..errors import DocumentError, IntakeLocked
 from ..period import Period, latvian_date
 from ..workspace import Workspace
 from .completeness import FORM_TITLES, Missing, missing_forms
@@ -118,8 +118,13 @@ def build(ws: Workspace, period: Period, today: date, pdf: bool = False,
     result = BuildResult()
     cfg = ws.config
     say("Apstrādā iesūtni …")
-    summary = ingest_once(ws, progress=lambda r: say(r.line()))
-    result.ingest_line = summary.line()
+    try:
+        summary = ingest_once(ws, progress=lambda r: say(r.line()))
+        result.ingest_line = summary.line()
+    except IntakeLocked:
+        # A running `pmp watch` is taking the inbox already; build from what it has accepted.
+        result.ingest_line = ("Iesūtni pašlaik apstrādā cits process (pmp watch); dokumenti veidoti no jau "
+                              "pieņemtajiem iesniegumiem.")
     ds = load_dataset(ws, period)
     result.missing = missing_forms(cfg, ds)
     folder = ws.period_outbox(period.year) / "atgadinajumi"

@@ -38,6 +38,7 @@ from .receipts import (
 )
 from .safety import Limits, assert_defusedxml, precheck, xml_trick
 from .taking import complete, is_candidate_name, settled, signature, wait_until_stable
+from .trends import trend_warnings
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -172,6 +173,7 @@ def _process(path: Path, ws: Workspace, store: Store, limits: Limits) -> Result:
             extra.append(Message("error", "", "", "", UNKNOWN_INSTITUTION))
         if period is None and not sub.errors:
             extra.append(Message("error", "", "", "", NO_PERIOD))
+        extra.extend(trend_warnings(store, sub))
     messages = [Message("error", "", "", "", reason)] if reason else [*extra, *(sub.messages if sub else [])]
     accepted = not any(m.level == "error" for m in messages)
     suffix = path.suffix.lower() if _EXT.match(path.suffix.lower()) else ".bin"
