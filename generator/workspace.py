@@ -68,7 +68,7 @@ def init_workspace(target: Path, preset: str = DEFAULT_PRESET) -> Workspace:
         raise WorkspaceError(f"nezināms paraugs \"{preset}\"; pieejami: {', '.join(PRESETS)}")
     target = target.expanduser().resolve()
     if (target / "config.toml").exists():
-        raise WorkspaceError(f"{target} jau ir darba vieta (config.toml jau eksistē)")
+        raise WorkspaceError(f"{target} jau ir darba vieta (config.toml jau eksistē); norādiet citu mapi")
     target.mkdir(parents=True, exist_ok=True)
     for name in RUNTIME_DIRS:
         (target / name).mkdir(exist_ok=True)

@@ -106,6 +106,9 @@ def demo_cmd(directory: str) -> None:
     click.echo(f"  Kvītis: {ws.receipts}")
     if result.build:
         _print_build(result.build)
+    if result.protocol:
+        click.echo(f"Sadarbības grupas sanāksme Nr. {result.protocol.number}: veidlapa {result.protocol.form}, "
+                   f"protokola projekts {result.protocol.draft}")
     click.echo(f"Nākamais solis: cd {ws.root} && pmp status")
 
 

@@ -2,7 +2,8 @@
 
 A new workspace from the default preset; blank forms for every institution; a filled workbook from
 the filler for every form every institution owes (two of them faulty, so their rejection receipts
-can be seen, and one with a warning); everything ingested; then ``build`` as the board would run it.
+can be seen, and one with a warning); case reports (F3) about two pupils; everything ingested; then
+``build`` as the board would run it, and the cooperation group's next meeting record and draft protocol.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ..errors import PeriodError
 from ..period import Period, resolve_period
+from ..protocols import NewProtocol, new_protocol
 from ..workspace import DEFAULT_PRESET, Workspace, init_workspace
 from .build import BuildResult, build
 
@@ -34,6 +36,8 @@ class DemoResult:
     submitted: list[Path] = field(default_factory=list)
     faulty: list[Path] = field(default_factory=list)
     build: BuildResult | None = None
+    case_reports: list[Path] = field(default_factory=list)
+    protocol: NewProtocol | None = None
 
 
 def demo_period(ws: Workspace, today: date) -> Period:
@@ -71,6 +75,17 @@ def run_demo(target: Path, today: date, progress: Callable[[str], None] | None =
         result.submitted.append(dest)
         if any(e in {x for _, _, x in FAULTS} for e in errors):
             result.faulty.append(dest)
-    say(f"Aizpildīti iesniegumi iesūtnē: {len(result.submitted)} (ar kļūdām: {len(result.faulty)})")
+    for n, school in enumerate(cfg.schools[:2]):
+        # Case reports carry a child's name: a neutral file name, as the school guide asks.
+        dest = ws.inbox / f"zinojums_{n + 1}.xlsx"
+        fill_workbook(cfg, "F3", period, school.id, dest, seed=100 + n)
+        os.utime(dest, (past, past))
+        result.case_reports.append(dest)
+    say(f"Aizpildīti iesniegumi iesūtnē: {len(result.submitted)} (ar kļūdām: {len(result.faulty)}), "
+        f"ziņojumi par izglītojamajiem: {len(result.case_reports)}")
     result.build = build(ws, period, today, pdf=False, progress=say)
+    meeting_day = min(today, period.end)
+    result.protocol = new_protocol(ws, meeting_day, cfg.municipality.board_address, today=today)
+    say(f"Sadarbības grupas sanāksmes protokola projekts Nr. {result.protocol.number}: "
+        f"{result.protocol.cases} gadījumi darba kārtībā")
     return result
