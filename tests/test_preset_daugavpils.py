@@ -6,39 +6,22 @@ value is copied from.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
-from generator.cli import cli
+from tests.preset_support import activity, indicator, shown_preset
 
 
 @pytest.fixture(scope="module")
 def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """`pmp init --preset daugavpils`, `config check` (must pass), then `config show --json`."""
-    ws: Path = tmp_path_factory.mktemp("daugavpils") / "ws"
-    runner = CliRunner()
-    res = runner.invoke(cli, ["init", str(ws), "--preset", "daugavpils"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    check = runner.invoke(cli, ["--workspace", str(ws), "config", "check"], catch_exceptions=False)
-    assert check.exit_code == 0, check.output
-    assert check.output.strip() == ("config.toml ir kārtībā: Daugavpils valstspilsēta, 15 mērķi, "
-                                    "55 aktivitātes, 15 rādītāji, 30 iestādes.")
-    show = runner.invoke(cli, ["--workspace", str(ws), "config", "show", "--json"], catch_exceptions=False)
-    assert show.exit_code == 0, show.output
-    data: dict[str, Any] = json.loads(show.output)
-    return data
-
-
-def _activity(data: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(a for a in data["plan"]["activities"] if a["number"] == number)
-
-
-def _indicator(data: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(i for i in data["plan"]["indicators"] if i["number"] == number)
+    def also_check(ws: Path, check: Result) -> None:
+        assert check.output.strip() == ("config.toml ir kārtībā: Daugavpils valstspilsēta, 15 mērķi, "
+                                        "55 aktivitātes, 15 rādītāji, 30 iestādes.")
+    return shown_preset(tmp_path_factory, "daugavpils", also_check)
 
 
 ALL_YEARS = [2024, 2025, 2026, 2027, 2028]
@@ -100,46 +83,46 @@ def test_institutions(shown: dict[str, Any]) -> None:
 
 def test_spot_activity_values(shown: dict[str, Any]) -> None:
     # L301: 1.3 responsible "Sadarbības grupa", involved "Pašvaldība", Xs in every year.
-    a13 = _activity(shown, "1.3")
+    a13 = activity(shown, "1.3")
     assert (a13["responsible"], a13["involved"], a13["years"]) == (["sadarbibas-grupa"], ["pasvaldiba"], ALL_YEARS)
     # L317: 2.6 police raids — Pašvaldības policija with Izglītības iestādes, all years.
-    a26 = _activity(shown, "2.6")
+    a26 = activity(shown, "2.6")
     assert (a26["responsible"], a26["involved"], a26["years"]) == (["pp"], ["kind:school"], ALL_YEARS)
     # L325: 3.3 "Stop 4-7" — ES fondi, 2024–2027 only.
-    a33 = _activity(shown, "3.3")
+    a33 = activity(shown, "3.3")
     assert (a33["funding"], a33["years"]) == (["es"], [2024, 2025, 2026, 2027])
     assert a33["title"] == 'Darbojas agrīnās preventīcijas sistēma "Stop 4-7"'
     # L333: 4.3 learning-environment assessment — 2024 and 2025.
-    a43 = _activity(shown, "4.3")
+    a43 = activity(shown, "4.3")
     assert (a43["responsible"], a43["involved"], a43["years"]) == (["kind:school"], ["pasvaldiba"], [2024, 2025])
     # L422: 13.1 — Bāriņtiesa responsible; Izglītības pārvalde, Sociālais dienests involved.
-    a131 = _activity(shown, "13.1")
+    a131 = activity(shown, "13.1")
     assert (a131["responsible"], a131["involved"], a131["funding"]) == (["bt"], ["ip", "sd"], ["pasv", "es"])
     # L300: 1.2 funding "Valsts finansējums, ES fondi, Pašvaldības finansējums".
-    assert _activity(shown, "1.2")["funding"] == ["valsts", "es", "pasv"]
+    assert activity(shown, "1.2")["funding"] == ["valsts", "es", "pasv"]
 
 
 def test_spot_indicator_values(shown: dict[str, Any]) -> None:
     # L257: unexcused long-term absence 3,81% → 2% (2026) → 1% (2028).
-    row5 = _indicator(shown, "5")["rows"][0]
+    row5 = indicator(shown, "5")["rows"][0]
     assert row5["baseline"]["value"] == 3.81
     assert {y: t["value"] for y, t in row5["targets"].items()} == {"2026": 2.0, "2028": 1.0}
-    assert _indicator(shown, "5")["direction"] == "decrease"
+    assert indicator(shown, "5")["direction"] == "decrease"
     # L268: repeating a year 1,22% → 0,8% → 0,2%; computed from the forms.
-    ind11 = _indicator(shown, "11")
+    ind11 = indicator(shown, "11")
     assert ind11["metric"] == "repeating_share"
     assert [ind11["rows"][0]["baseline"]["raw"], ind11["rows"][0]["targets"]["2028"]["raw"]] == ["1,22", "0,2"]
     # L277: the 2028 target is a text with a number.
-    t14 = _indicator(shown, "14")["rows"][0]["targets"]["2028"]
+    t14 = indicator(shown, "14")["rows"][0]["targets"]["2028"]
     assert (t14["raw"], t14["value"]) == ("60% (2027.gadā, kurā projekts tiks noslēgts)", 60.0)
     # L252: a baseline that is only a text, and a target cell spanning both milestone columns.
-    row1 = _indicator(shown, "1")["rows"][0]
+    row1 = indicator(shown, "1")["rows"][0]
     assert row1["baseline"]["raw"] == "Mērījums tiks uzsākts 2023./24.m.g."
     assert {y: t["raw"] for y, t in row1["targets"].items()} == {
         "2026": "Sasniedzamie rezultāti tiks noteikti 2024. g.",
         "2028": "Sasniedzamie rezultāti tiks noteikti 2024. g."}
     # L263: cases reviewed in the cooperation group 40 → 20 → 10.
-    ind6 = _indicator(shown, "6")
+    ind6 = indicator(shown, "6")
     assert ind6["metric"] == "coop_cases_count"
     assert ind6["rows"][0]["baseline"]["value"] == 40.0
     assert ind6["rows"][0]["targets"]["2028"]["value"] == 10.0

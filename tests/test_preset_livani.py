@@ -5,14 +5,13 @@ Line numbers in the comments refer to that seed file.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
-from generator.cli import cli
+from tests.preset_support import activity, indicator, shown_preset
 
 ALL_YEARS = [2024, 2025, 2026, 2027, 2028]
 
@@ -20,25 +19,10 @@ ALL_YEARS = [2024, 2025, 2026, 2027, 2028]
 @pytest.fixture(scope="module")
 def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """``pmp init --preset livani``, ``config check`` exit 0, then the ``config show --json`` output."""
-    ws = tmp_path_factory.mktemp("livani") / "w"
-    runner = CliRunner()
-    res = runner.invoke(cli, ["init", str(ws), "--preset", "livani"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["--workspace", str(ws), "config", "check"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    assert "config.toml ir kārtībā: Līvānu novads, 11 mērķi, 26 aktivitātes, 11 rādītāji" in res.output
-    res = runner.invoke(cli, ["--workspace", str(ws), "config", "show", "--json"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    assert (Path(ws) / "config.toml").is_file()
-    return json.loads(res.output)
-
-
-def _activity(data: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(a for a in data["plan"]["activities"] if a["number"] == number)
-
-
-def _indicator(data: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(i for i in data["plan"]["indicators"] if i["number"] == number)
+    def also_check(ws: Path, res: Result) -> None:
+        assert "config.toml ir kārtībā: Līvānu novads, 11 mērķi, 26 aktivitātes, 11 rādītāji" in res.output
+        assert (Path(ws) / "config.toml").is_file()
+    return shown_preset(tmp_path_factory, "livani", also_check)
 
 
 def test_goals_activities_indicators_complete(shown: dict[str, Any]) -> None:
@@ -91,24 +75,24 @@ def test_institutions(shown: dict[str, Any]) -> None:
 
 def test_spot_checks_activities(shown: dict[str, Any]) -> None:
     # Line 165: 1.1 responsible IP, involved "Izglītības iestādes, citas organizācijas", link "LV IAS".
-    a11 = _activity(shown, "1.1")
+    a11 = activity(shown, "1.1")
     assert a11["responsible"] == ["ip"]
     assert a11["involved"] == ["kind:school", "citas-organizacijas"]
     assert a11["link"] == "LV IAS"
     # Line 169: 2.2 involved "MJIC K, LBJC, NVO, IP".
-    assert _activity(shown, "2.2")["involved"] == ["mjic-kvartals", "livanu-bjc", "nvo", "ip"]
+    assert activity(shown, "2.2")["involved"] == ["mjic-kvartals", "livanu-bjc", "nvo", "ip"]
     # Line 183: 4.2 responsible "MJIC K, L BJC SD", expected result with 6 summer camps.
-    a42 = _activity(shown, "4.2")
+    a42 = activity(shown, "4.2")
     assert a42["responsible"] == ["mjic-kvartals", "livanu-bjc", "sd"]
     assert "vismaz 6 dažādi vasaras nometņu piedāvājumi" in a42["expected_result"]
     # Line 177: 3.3 has no link, involved "Bibliotēkas, NVO, lektori".
-    a33 = _activity(shown, "3.3")
+    a33 = activity(shown, "3.3")
     assert a33["link"] == ""
     assert a33["involved"] == ["bibliotekas", "nvo", "lektori"]
     # Line 207: 9.1 responsible "Starpinstitucionālā sadarbības grupa".
-    assert _activity(shown, "9.1")["responsible"] == ["sadarbibas-grupa"]
+    assert activity(shown, "9.1")["responsible"] == ["sadarbibas-grupa"]
     # Lines 170/172: the funding cell split by a page break, joined.
-    a23 = _activity(shown, "2.3")
+    a23 = activity(shown, "2.3")
     assert a23["funding_text"] == ("Finansējuma piesaiste no ES projektiem, nacionāla mēroga atbalsta "
                                    "programmām, Citi finansējuma avoti")
     assert a23["funding"] == ["es-projekti", "nac-programmas", "citi"]
@@ -116,7 +100,7 @@ def test_spot_checks_activities(shown: dict[str, Any]) -> None:
 
 def test_spot_checks_indicators(shown: dict[str, Any]) -> None:
     # Line 231: 5 — 13,47 likmes (2023) → 16 likmes (2025) → 17 likmes (2028), VIIS dati.
-    ind5 = _indicator(shown, "5")
+    ind5 = indicator(shown, "5")
     row = ind5["rows"][0]
     assert row["baseline_year"] == 2023
     assert row["baseline"]["raw"] == "13,47 likmes"
@@ -124,13 +108,13 @@ def test_spot_checks_indicators(shown: dict[str, Any]) -> None:
     assert {k: v["raw"] for k, v in row["targets"].items()} == {"2025": "16 likmes", "2028": "17 likmes"}
     assert (ind5["source"], ind5["metric"], ind5["direction"]) == ("VIIS dati", "support_staff_fte", "increase")
     # Line 234: 7 — the 2025 target is written "Iesaistīti 65 %".
-    assert _indicator(shown, "7")["rows"][0]["targets"]["2025"]["value"] == 65
+    assert indicator(shown, "7")["rows"][0]["targets"]["2025"]["value"] == 65
     # Line 238: 10 has no values, only the source "BT informācija".
-    ind10 = _indicator(shown, "10")
+    ind10 = indicator(shown, "10")
     assert ind10["source"] == "BT informācija"
     assert ind10["rows"][0]["baseline"] is None and ind10["rows"][0]["targets"] == {}
     # Line 239: 11 — "Sniegts atbalsts pēc pieprasījuma" throughout, a text target kept as written.
-    ind11 = _indicator(shown, "11")
+    ind11 = indicator(shown, "11")
     assert ind11["direction"] == "maintain"
     assert ind11["rows"][0]["targets"]["2028"] == {"raw": "Sniegts atbalsts pēc pieprasījuma",
                                                    "comparator": None, "value": None}

@@ -5,14 +5,13 @@ Line numbers in the comments refer to that seed file.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
-from generator.cli import cli
+from tests.preset_support import activity, indicator, shown_preset
 
 ALL_YEARS = [2024, 2025, 2026, 2027]
 
@@ -20,25 +19,10 @@ ALL_YEARS = [2024, 2025, 2026, 2027]
 @pytest.fixture(scope="module")
 def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """``pmp init --preset ludza``, ``config check`` exit 0, then the ``config show --json`` output."""
-    ws = tmp_path_factory.mktemp("ludza") / "w"
-    runner = CliRunner()
-    res = runner.invoke(cli, ["init", str(ws), "--preset", "ludza"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["--workspace", str(ws), "config", "check"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    assert "config.toml ir kārtībā: Ludzas novads, 8 mērķi, 26 aktivitātes, 9 rādītāji" in res.output
-    res = runner.invoke(cli, ["--workspace", str(ws), "config", "show", "--json"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    assert (Path(ws) / "config.toml").is_file()
-    return json.loads(res.output)
-
-
-def _activity(data: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(a for a in data["plan"]["activities"] if a["number"] == number)
-
-
-def _indicator(data: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(i for i in data["plan"]["indicators"] if i["number"] == number)
+    def also_check(ws: Path, res: Result) -> None:
+        assert "config.toml ir kārtībā: Ludzas novads, 8 mērķi, 26 aktivitātes, 9 rādītāji" in res.output
+        assert (Path(ws) / "config.toml").is_file()
+    return shown_preset(tmp_path_factory, "ludza", also_check)
 
 
 def test_goals_activities_indicators_complete(shown: dict[str, Any]) -> None:
@@ -99,7 +83,7 @@ def test_institutions_and_group(shown: dict[str, Any]) -> None:
 def test_spot_checks_activities(shown: dict[str, Any]) -> None:
     # Lines 2357–2378: the social campaign, responsible "Izglītības pārvalde, BJC", involved SD/BT, police,
     # the public-relations specialist and the schools; line 3433: deadline "2024.,2026.g.".
-    campaign = _activity(shown, "3.1")
+    campaign = activity(shown, "3.1")
     assert campaign["title"] == "Sociālā kampaņa “Ieskaties, pamani, ieklausies, atbalsti”."
     assert campaign["responsible"] == ["ip", "bjc"]
     assert campaign["involved"] == ["sd", "bt", "pp", "sab-att-specialists", "kind:school"]
@@ -108,40 +92,40 @@ def test_spot_checks_activities(shown: dict[str, Any]) -> None:
     assert campaign["funding"] == ["pasv"]
     assert campaign["planned_funding"][0]["amount"] == 150.0
     # Line 3590: KiVa runs 2025.–2027.
-    assert _activity(shown, "4.2")["years"] == [2025, 2026, 2027]
+    assert activity(shown, "4.2")["years"] == [2025, 2026, 2027]
     # Line 3730: trainings 2024.–2025.g., executor "Sociālais dienests, BJC".
-    training = _activity(shown, "6.1")
+    training = activity(shown, "6.1")
     assert training["years"] == [2024, 2025]
     assert training["tasks"][0]["deadline"] == "2024.-2025.g."
     assert training["tasks"][0]["executor"] == "Sociālais dienests, BJC."
     # Lines 2301–2307 and 4712: youth initiatives by the LAG, 6000 EUR from ELFLA (line 4093–4119).
-    initiatives = _activity(shown, "2.2")
+    initiatives = activity(shown, "2.2")
     assert initiatives["expected_result"] == "Atbalstītas vismaz 12 iniciatīvas."
     assert initiatives["responsible"] == ["ludzas-rajona-partneriba"]
     assert initiatives["funding"] == ["elfla"]
     assert initiatives["planned_funding"][0]["amount"] == 6000.0
     # Lines 2758–2770 and 3959–3966: family risks, social service with orphans' court and police.
-    family = _activity(shown, "8.5")
+    family = activity(shown, "8.5")
     assert (family["responsible"], family["involved"]) == (["sd"], ["bt", "pp"])
     assert family["tasks"][0]["supervisor"] == "Sociālais dienests."
     # Line 3470: the survey is due in 2026.
-    assert _activity(shown, "3.3")["years"] == [2026]
+    assert activity(shown, "3.3")["years"] == [2026]
 
 
 def test_spot_checks_indicators(shown: dict[str, Any]) -> None:
     # Lines 1946–1950: parents' satisfaction, baseline to be set in 2024, 70% / 80%, survey.
-    parents = _indicator(shown, "1")
+    parents = indicator(shown, "1")
     assert parents["rows"][0]["baseline"]["raw"] == "Tiks noteikta 2024.g."
     assert parents["rows"][0]["baseline"]["value"] is None  # a text baseline, not the number 2024
     assert {y: t["value"] for y, t in parents["rows"][0]["targets"].items()} == {"2025": 70.0, "2027": 80.0}
     assert parents["metric"] == "manual"
     # Lines 1959–1975: interest education 67% (2023) → 75% → 85%, VIIS.
-    interest = _indicator(shown, "3")
+    interest = indicator(shown, "3")
     assert interest["metric"] == "interest_education_share"
     assert interest["rows"][0]["baseline_year"] == 2023
     assert interest["rows"][0]["baseline"]["value"] == 67.0
     # Lines 2069–2091: secondary 0,02% → <0,05%; part-time (neklātienē) 43% → 20% → 10%.
-    dropout = _indicator(shown, "8")
+    dropout = indicator(shown, "8")
     assert [r["label"] for r in dropout["rows"]] == ["pamatskolā", "vidusskolā", "neklātienē"]
     secondary = dropout["rows"][1]
     assert secondary["metric"] == "dropout_share_secondary"
@@ -149,7 +133,7 @@ def test_spot_checks_indicators(shown: dict[str, Any]) -> None:
     assert secondary["targets"]["2025"] == {"raw": "<0,05%", "comparator": "<", "value": 0.05}
     assert [dropout["rows"][2]["targets"][y]["value"] for y in ("2025", "2027")] == [20.0, 10.0]
     # Lines 2026–2043: career counselling 35% → 45% → 55%, source "Izglītības iestāde".
-    career = _indicator(shown, "7")
+    career = indicator(shown, "7")
     assert career["source"] == "Izglītības iestāde"
     assert career["metric"] == "career_counselling_share"
 

@@ -5,43 +5,22 @@ Line numbers in comments refer to /work/shared/seeds/003_e0f17f2b386e3556.txt (O
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
-from generator.cli import cli
+from tests.preset_support import activity, indicator, institution, shown_preset
 
 
 @pytest.fixture(scope="module")
 def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """``pmp init --preset ogre``, ``config check`` (exit 0), then ``config show --json``."""
-    ws = tmp_path_factory.mktemp("ogre") / "ws"
-    runner = CliRunner()
-    res = runner.invoke(cli, ["init", str(ws), "--preset", "ogre"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["--workspace", str(ws), "config", "check"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    assert res.output.strip() == ("config.toml ir kārtībā: Ogres novads, 7 mērķi, 24 aktivitātes, "
-                                  "9 rādītāji, 64 iestādes.")
-    res = runner.invoke(cli, ["--workspace", str(ws), "config", "show", "--json"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    data: dict[str, Any] = json.loads(res.output)
-    return data
-
-
-def _activity(data: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(a for a in data["plan"]["activities"] if a["number"] == number)
-
-
-def _indicator(data: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(i for i in data["plan"]["indicators"] if i["number"] == number)
-
-
-def _inst(data: dict[str, Any], inst_id: str) -> dict[str, Any]:
-    return next(i for i in data["institutions"] if i["id"] == inst_id)
+    def also_check(ws: Path, res: Result) -> None:
+        assert res.output.strip() == ("config.toml ir kārtībā: Ogres novads, 7 mērķi, 24 aktivitātes, "
+                                      "9 rādītāji, 64 iestādes.")
+    return shown_preset(tmp_path_factory, "ogre", also_check)
 
 
 def _raw(target: dict[str, Any]) -> str:
@@ -77,10 +56,10 @@ def test_institutions(shown: dict[str, Any]) -> None:
     assert kinds.count("preschool") == 13  # preschool table lines 501–643 (school groups excluded)
     assert kinds.count("education_board") == 1
     # State gymnasium: pupils only in 7.-9. and 10.-12. klasē (lines 450–453).
-    assert _inst(shown, "ogres-vg")["stages"] == ["7-9", "10-12"]
+    assert institution(shown, "ogres-vg")["stages"] == ["7-9", "10-12"]
     # Primary school: pupils only in 1.-6. klasē (lines 380–381).
-    assert _inst(shown, "tinuzu-ssk")["stages"] == ["1-6"]
-    assert _inst(shown, "keipenes-psk")["name"] == "Ķeipenes pamatskola"  # line 360
+    assert institution(shown, "tinuzu-ssk")["stages"] == ["1-6"]
+    assert institution(shown, "keipenes-psk")["name"] == "Ķeipenes pamatskola"  # line 360
 
 
 def test_spot_checks(shown: dict[str, Any]) -> None:
@@ -90,39 +69,39 @@ def test_spot_checks(shown: dict[str, Any]) -> None:
     assert shown["period"]["milestones"] == [2025, 2027]  # lines 1417–1418
 
     # Line 1568: expected result of the CAP course.
-    assert _activity(shown, "1.1")["expected_result"] == (
+    assert activity(shown, "1.1")["expected_result"] == (
         "30 % 10.-16.gadus vecu bērnu vecāki ir apmeklējuši apmācību kursu.")
     # Line 1853: deadline cell of work task 1.1.
-    assert _activity(shown, "1.1")["tasks"][0]["deadline"] == "2024.-2027.g. notiek apmācības vecākiem"
+    assert activity(shown, "1.1")["tasks"][0]["deadline"] == "2024.-2027.g. notiek apmācības vecākiem"
 
     # Line 1662 (responsible) and line 1958 (deadline "2024., 2026.") of the social campaign.
-    campaign = _activity(shown, "3.1")
+    campaign = activity(shown, "3.1")
     assert campaign["responsible"] == ["ip"]
     assert campaign["years"] == [2024, 2026]
 
     # Line 2041: APU programme runs "2025.-2027."; line 2043: no supervising institution.
-    apu = _activity(shown, "4.4")
+    apu = activity(shown, "4.4")
     assert apu["years"] == [2025, 2026, 2027]
     assert apu["tasks"][0]["supervisor"] == ""
 
     # Lines 1808–1809: family-risk work, responsible SD and schools; involved BT, police, child-rights group.
-    family = _activity(shown, "6.4")
+    family = activity(shown, "6.4")
     assert family["responsible"] == ["sd", "kind:school"]
     assert family["involved"] == ["bt", "pp", "btasg"]
 
     # Line 2271: experience exchange funded by the municipality.
-    exchange = _activity(shown, "5.2")
+    exchange = activity(shown, "5.2")
     assert exchange["funding"] == ["pasv"]
     assert exchange["funding_text"] == "Pašvaldības finansējums"
 
     # Lines 1439–1442: indicator 3 baseline 2023 77%, targets 85% / 90%.
-    ind3 = _indicator(shown, "3")["rows"][0]
+    ind3 = indicator(shown, "3")["rows"][0]
     assert ind3["baseline_year"] == 2023
     assert _raw(ind3["baseline"]) == "77"
     assert {y: _raw(t) for y, t in ind3["targets"].items()} == {"2025": "85", "2027": "90"}
 
     # Lines 1500–1515: dropout sub-rows vidusskolā 0,02% → <0,05%, neklātienē 43% → 20% → 10%.
-    rows = _indicator(shown, "9")["rows"]
+    rows = indicator(shown, "9")["rows"]
     assert [r["label"] for r in rows] == ["pamatskolā", "vidusskolā", "neklātienē"]
     assert rows[1]["baseline"]["value"] == pytest.approx(0.02)
     assert rows[1]["targets"]["2025"]["comparator"] == "<"
@@ -131,11 +110,11 @@ def test_spot_checks(shown: dict[str, Any]) -> None:
     assert [r["metric"] for r in rows] == ["dropout_share_basic", "dropout_share_secondary", "manual"]
 
     # Lines 1425–1427: indicator 1 baseline is a text, targets 70% / 80%.
-    ind1 = _indicator(shown, "1")
+    ind1 = indicator(shown, "1")
     assert _raw(ind1["rows"][0]["baseline"]) == "Tiks noteikta 2024.g."
     assert ind1["metric"] == "manual"
     # Lines 1475–1481: career counselling 35% → 45% → 60%, computed from the forms.
-    ind8 = _indicator(shown, "8")
+    ind8 = indicator(shown, "8")
     assert ind8["metric"] == "career_counselling_share"
     assert _raw(ind8["rows"][0]["targets"]["2027"]) == "60"
 

@@ -5,38 +5,22 @@ Line numbers in comments refer to /work/shared/seeds/001_779593ad391db03d.txt.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
-from generator.cli import cli
+from tests.preset_support import activity, indicator, shown_preset
 
 
 @pytest.fixture(scope="module")
 def riga(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """`pmp init --preset riga`, `config check` must pass, then the loaded config as JSON."""
-    ws: Path = tmp_path_factory.mktemp("riga") / "ws"
-    runner = CliRunner()
-    res = runner.invoke(cli, ["init", str(ws), "--preset", "riga"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["--workspace", str(ws), "config", "check"], catch_exceptions=False)
-    assert res.exit_code == 0, (res.stdout, res.stderr)
-    assert res.stdout.strip() == ("config.toml ir kārtībā: Rīgas valstspilsēta, 6 mērķi, 41 aktivitātes, "
-                                  "9 rādītāji, 24 iestādes.")
-    res = runner.invoke(cli, ["--workspace", str(ws), "config", "show", "--json"], catch_exceptions=False)
-    assert res.exit_code == 0
-    return json.loads(res.stdout)
-
-
-def _activity(cfg: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(a for a in cfg["plan"]["activities"] if a["number"] == number)
-
-
-def _indicator(cfg: dict[str, Any], number: str) -> dict[str, Any]:
-    return next(i for i in cfg["plan"]["indicators"] if i["number"] == number)
+    def also_check(ws: Path, res: Result) -> None:
+        assert res.stdout.strip() == ("config.toml ir kārtībā: Rīgas valstspilsēta, 6 mērķi, 41 aktivitātes, "
+                                      "9 rādītāji, 24 iestādes.")
+    return shown_preset(tmp_path_factory, "riga", also_check)
 
 
 def _targets(row: dict[str, Any]) -> dict[str, str]:
@@ -74,28 +58,28 @@ def test_municipality_period_and_layout(riga: dict[str, Any]) -> None:
 
 def test_activity_spot_checks(riga: dict[str, Any]) -> None:
     # 1.7 (lines 730-740): IKSD IP with RIIMC and the schools, x only under 2025-2027.
-    a = _activity(riga, "1.7")
+    a = activity(riga, "1.7")
     assert a["responsible"] == ["iksd-ip"]
     assert a["involved"] == ["riimc", "kind:school"]
     assert a["years"] == [2025, 2026, 2027]
     assert a["funding"] == ["pasv", "es-fondi"]
     # 5.4 (lines 1140-1150): X under 2024, 2025 and 2027 only.
-    assert _activity(riga, "5.4")["years"] == [2024, 2025, 2027]
-    assert _activity(riga, "5.4")["responsible"] == ["rpp-blpn"]
+    assert activity(riga, "5.4")["years"] == [2024, 2025, 2027]
+    assert activity(riga, "5.4")["responsible"] == ["rpp-blpn"]
     # 4.5 (lines 987-999): the 2024 cell is a lone space; involved cell spans two lines.
-    a = _activity(riga, "4.5")
+    a = activity(riga, "4.5")
     assert a["years"] == [2025, 2026, 2027, 2028]
     assert a["involved"] == ["riimc", "pirmsskolu-kc"]
     assert a["expected_result"] == "6 pieredzes apmaiņas pasākumi\n6 nodarbību grupas gadā"
     # 1.2 (lines 668-679): two NGOs involved, four years, municipal budget.
-    a = _activity(riga, "1.2")
+    a = activity(riga, "1.2")
     assert a["involved"] == ["dardedze", "contact"]
     assert a["years"] == [2024, 2025, 2026, 2027]
     # 4.11 (line 1072): "Pašvaldības budžets. ESF"; 2.5 (line 879): with the state budget.
-    assert _activity(riga, "4.11")["funding"] == ["pasv", "esf"]
-    assert _activity(riga, "2.5")["funding"] == ["pasv", "valsts"]
+    assert activity(riga, "4.11")["funding"] == ["pasv", "esf"]
+    assert activity(riga, "2.5")["funding"] == ["pasv", "valsts"]
     # 2.1 (lines 820-830).
-    a = _activity(riga, "2.1")
+    a = activity(riga, "2.1")
     assert a["title"] == "Neformālās izglītības pasākumi jauniešiem"
     assert a["expected_result"] == "8 īstenoti pasākumi gadā."
     assert a["responsible"] == ["rpbjc-jc"]
@@ -105,7 +89,7 @@ def test_activity_spot_checks(riga: dict[str, Any]) -> None:
 
 def test_indicator_spot_checks(riga: dict[str, Any]) -> None:
     # 8 (lines 573-595): psk. 1% -> < 1% / < 1%, vsk. 4% -> 3,5% / 2,5%, tālm. 67% -> 65% / 50%.
-    ind = _indicator(riga, "8")
+    ind = indicator(riga, "8")
     assert ind["level"] == "P" and ind["direction"] == "decrease" and ind["source"] == "VIIS"
     rows = ind["rows"]
     assert [r["label"] for r in rows] == ["psk. posmā", "vsk. posmā", "tālm./neklātiene"]
@@ -116,15 +100,15 @@ def test_indicator_spot_checks(riga: dict[str, Any]) -> None:
     assert (rows[2]["baseline_year"], rows[2]["baseline"]["value"]) == (2022, 67)
     assert _targets(rows[2]) == {"2026": "65", "2028": "50"}
     # 6 (lines 546-559): vsk. posmā 9% (2022) -> 10% / 11%.
-    vsk = _indicator(riga, "6")["rows"][1]
+    vsk = indicator(riga, "6")["rows"][1]
     assert vsk["label"] == "vsk. posmā"
     assert vsk["baseline"]["value"] == 9 and _targets(vsk) == {"2026": "10", "2028": "11"}
     # 3 (lines 518-525): 57% (2022) -> 60% / 62%, VIIS, computed from the forms.
-    ind = _indicator(riga, "3")
+    ind = indicator(riga, "3")
     assert ind["metric"] == "interest_education_share"
     assert ind["rows"][0]["baseline"]["value"] == 57 and _targets(ind["rows"][0]) == {"2026": "60", "2028": "62"}
     # 1 (lines 503-508): a survey, typed in by hand.
-    ind = _indicator(riga, "1")
+    ind = indicator(riga, "1")
     assert (ind["metric"], ind["source"]) == ("manual", "Aptauja")
 
 
