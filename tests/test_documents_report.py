@@ -133,3 +133,19 @@ def test_autoescape_keeps_text_literal(tmp_path: Path) -> None:
     value: dict[str, Any] = {"name": "A & B <c> \"d\" 'e' </w:t>"}
     out = render_docx(path, lambda tpl: value, tmp_path / "out.docx")
     assert docx.Document(str(out)).paragraphs[0].text == value["name"]
+
+
+def test_school_chart_keeps_to_the_schools_most_at_risk() -> None:
+    """At city scale the chart shows the 30 schools with the highest at-risk share, not 600 bars."""
+    from unittest import mock
+
+    from generator.documents import charts
+
+    names = [f"Skola {n}" for n in range(100)]
+    at_risk = [float(n % 37) for n in range(100)]
+    with mock.patch.object(charts.Figure, "add_subplot", wraps=None) as add:
+        ax = add.return_value
+        charts.school_shares_chart(names, at_risk, [0.0] * 100)
+    labels = ax.set_yticks.call_args.args[1]
+    assert len(labels) == 30 and "Skola 36" in labels and "Skola 0" not in labels
+    assert ax.set_title.call_args.args[0].endswith("(30 iestādes ar augstāko PMP riska īpatsvaru no 100)")

@@ -25,20 +25,32 @@ def _png(fig: Figure) -> io.BytesIO:
     return buf
 
 
+#: More bars than this make the chart unreadable (and slow and large at city scale): the schools with
+#: the highest at-risk share are shown, and the title says how many of how many.
+MAX_SCHOOLS = 30
+
+
 def school_shares_chart(names: Sequence[str], at_risk: Sequence[float], dropouts: Sequence[float]) -> io.BytesIO:
-    """Grouped horizontal bars per school: at-risk share and dropout share (%)."""
-    height = max(2.4, 0.45 * len(names) + 1.2)
+    """Grouped horizontal bars per school: at-risk share and dropout share (%), at most ``MAX_SCHOOLS``."""
+    title = "PMP riska un mācības pārtraukušo īpatsvars izglītības iestādēs"
+    rows = list(zip(names, at_risk, dropouts, strict=True))
+    if len(rows) > MAX_SCHOOLS:
+        title += f"\n({MAX_SCHOOLS} iestādes ar augstāko PMP riska īpatsvaru no {len(rows)})"
+        rows = sorted(rows, key=lambda r: -r[1])[:MAX_SCHOOLS]
+    height = max(2.4, 0.45 * len(rows) + 1.2)
     fig = Figure(figsize=(6.5, height))
     ax = fig.add_subplot()
-    ys = range(len(names))
-    ax.barh([y + 0.2 for y in ys], at_risk, height=0.4, color="#1565c0", label="PMP riskam pakļautie, %")
-    ax.barh([y - 0.2 for y in ys], dropouts, height=0.4, color="#c62828", label="Mācības pārtraukušie, %")
-    ax.set_yticks(list(ys), [_short(n) for n in names], fontsize=8)
+    ys = range(len(rows))
+    ax.barh([y + 0.2 for y in ys], [r[1] for r in rows], height=0.4, color="#1565c0",
+            label="PMP riskam pakļautie, %")
+    ax.barh([y - 0.2 for y in ys], [r[2] for r in rows], height=0.4, color="#c62828",
+            label="Mācības pārtraukušie, %")
+    ax.set_yticks(list(ys), [_short(r[0]) for r in rows], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("% no izglītojamajiem mācību gada sākumā", fontsize=8)
     ax.tick_params(axis="x", labelsize=8)
     ax.legend(fontsize=8, loc="lower right")
-    ax.set_title("PMP riska un mācības pārtraukušo īpatsvars izglītības iestādēs", fontsize=9)
+    ax.set_title(title, fontsize=9)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
 

@@ -7,6 +7,7 @@ password. A hidden, protected "Metadati" sheet identifies the form; "Saraksti" h
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -54,6 +56,9 @@ class _Validations:
     def __init__(self, ws: Worksheet, lists: dict[str, str]) -> None:
         self.ws, self.lists = ws, lists
         self.by_key: dict[tuple[Any, ...], DataValidation] = {}
+        #: The input-cell style once built, by number format: copying it is much cheaper than setting
+        #: fill, border, protection and alignment on every cell (each is looked up in the style table).
+        self.input_styles: dict[str, Any] = {}
 
     def add(self, f: Field, ctx: FormContext, cell: str) -> None:
         spec = self._spec(f, ctx)
@@ -66,7 +71,9 @@ class _Validations:
                                 promptTitle=f.label[:32], prompt=f.help[:250] or None, **spec)
             self.by_key[key] = dv
             self.ws.add_data_validation(dv)
-        dv.add(cell)
+        # Each input cell is added once, so openpyxl's containment test in ``dv.add`` (linear in the
+        # cells already there, quadratic per sheet) is not needed.
+        dv.sqref.ranges.add(CellRange(cell))
 
     def _spec(self, f: Field, ctx: FormContext) -> dict[str, Any] | None:
         if f.kind == "choice" and f.choices in self.lists:
@@ -112,9 +119,14 @@ def _put_input(ws: Worksheet, cell: str, f: Field, raw: Any, dvs: _Validations, 
     c.value = value
     if isinstance(value, str):
         c.data_type = "s"
-    if f.kind == "date":
-        c.number_format = DATE_FORMAT
-    c.fill, c.border, c.protection, c.alignment = INPUT_FILL, BOX, UNLOCKED, WRAP
+    fmt = DATE_FORMAT if f.kind == "date" else "General"
+    style = dvs.input_styles.get(fmt)
+    if style is None:
+        c.number_format = fmt
+        c.fill, c.border, c.protection, c.alignment = INPUT_FILL, BOX, UNLOCKED, WRAP
+        dvs.input_styles[fmt] = copy(c._style)
+    else:
+        c._style = copy(style)
     dvs.add(f, ctx, cell)
 
 
