@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import generator.forms as forms_pkg
-from generator.config import Config, Institution, parse_config
+from generator.config import parse_config
 from generator.period import Period
 from generator.workspace import DEFAULT_PRESET, Workspace, init_workspace, preset_path
 
@@ -91,27 +91,9 @@ def _fingerprint(text: str) -> str:
 _worker_cfg: dict[str, object] = {}
 
 
-def _resolve_refs_by_id(self: Config, refs: list[str]) -> list[Institution]:
-    """``Config.resolve_refs`` with an id set instead of ``not in list`` (pydantic ``__eq__``, O(n²)).
-
-    Generation only (same lists, so byte-identical workbooks): the measured commands run the tree as it
-    is. benchmarks/README.md proposes this change to generator/config.py.
-    """
-    out: list[Institution] = []
-    seen: set[str] = set()
-    for ref in refs:
-        kind = ref[5:] if ref.startswith("kind:") else None
-        for inst in self.institutions:
-            if (inst.kind.value == kind if kind is not None else inst.id == ref) and inst.id not in seen:
-                seen.add(inst.id)
-                out.append(inst)
-    return out
-
-
 def _init_worker(config_path: str) -> None:
     from generator.config import load_config
 
-    Config.resolve_refs = _resolve_refs_by_id  # type: ignore[method-assign]
     _worker_cfg["cfg"] = load_config(Path(config_path))
 
 

@@ -279,3 +279,22 @@ def test_every_documented_fault_is_caught(cfg: Config, tmp_path: Path) -> None:
             sub = read_submission(_fill(cfg, tmp_path, form_id, insts[form_id], (name,)), cfg)
             assert sub.messages, (name, form_id)
             assert sub.ok == (name in ("many_dropouts", "high_unexcused", "missing_narrative")), (name, form_id)
+
+
+@pytest.mark.parametrize(("fault", "level"), [("dropouts_above_pupils", "error"), ("many_dropouts", "warning")])
+def test_dropout_faults_for_a_school_without_grades_1_to_6(cfg: Config, tmp_path: Path, fault: str,
+                                                           level: str) -> None:
+    """ludzas-vsk teaches 7–12 only: the filler's faults still land on the basic-stage dropouts."""
+    sub = read_submission(_fill(cfg, tmp_path, "F2", "ludzas-vsk", errors=(fault,)), cfg)
+    found = [m for m in sub.messages if m.cell == "B18"]
+    assert [m.level for m in found] == [level]
+    assert found[0].field == "Mācības pārtraukušie pamatizglītībā"
+
+
+def test_content_below_the_form_is_ignored(cfg: Config, tmp_path: Path) -> None:
+    """The reader stops after the last row the form needs: notes typed far below change nothing."""
+    path = _fill(cfg, tmp_path, "F2", "zilupes-vsk")
+    before = read_submission(path, cfg)
+    _edit(path, F2_SHEET, {"B400": "piezīme zem veidlapas", "D401": 12345})
+    after = read_submission(path, cfg)
+    assert after.data == before.data and after.messages == before.messages

@@ -230,10 +230,10 @@ def _inject(form_id: str, name: str, ctx: FormContext, single: dict[str, Any],
         day = (ctx.period.start - timedelta(days=30)).isoformat()
         (first if form_id == "F1" else single)["date"] = day
     elif name == "dropouts_above_pupils":
-        pupils = single["pupils_start.1-6"] + single["pupils_start.7-9"] if basic else single["pupils_start.10-12"]
+        pupils = _stage_pupils(single, basic)
         single[f"dropouts_{stage}"] = pupils + 5
     elif name == "many_dropouts":
-        pupils = single["pupils_start.1-6"] + single["pupils_start.7-9"] if basic else single["pupils_start.10-12"]
+        pupils = _stage_pupils(single, basic)
         single[f"dropouts_{stage}"] = pupils // 5
         single[f"at_risk_{stage}"] = max(single[f"at_risk_{stage}"], pupils // 5)
     elif name == "ranks_not_unique":
@@ -271,3 +271,9 @@ def fill_workbook(cfg: Config, form_id: str, period: Period, institution_id: str
     dest.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dest)
     return dest
+
+
+def _stage_pupils(single: dict[str, Any], basic: bool) -> int:
+    """Pupils at the start of the year in grades 1–9 (``basic``) or 10–12; untaught stages are absent."""
+    keys = ("pupils_start.1-6", "pupils_start.7-9") if basic else ("pupils_start.10-12",)
+    return sum(single.get(k) or 0 for k in keys)
