@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ from ..config import today
 from ..dataset import load_dataset
 from ..errors import DocumentError
 from ._common import domain_errors, get_period, get_workspace, period_option
+
+if TYPE_CHECKING:
+    from ..documents.build import BuildResult
 
 pdf_option = click.option("--pdf", is_flag=True, help="Izveidot arī PDF ar LibreOffice (ja tas ir instalēts).")
 
@@ -23,20 +27,27 @@ def _pdf(path: Path) -> None:
         click.echo(str(e), err=True)
 
 
+def _one_document(kind: str, period: int | None, pdf: bool) -> None:
+    """Render the report or the plan for the period, print its path, optionally convert it to PDF."""
+    from ..documents.plan import make_plan
+    from ..documents.report import make_report
+
+    make, title = {"report": (make_report, "Gada pārskats"), "plan": (make_plan, "Rīcības plāns")}[kind]
+    ws = get_workspace()
+    per = get_period(ws, period)
+    path = make(ws, per, load_dataset(ws, per), today())
+    click.echo(f"{title} ({per.label}): {path}")
+    if pdf:
+        _pdf(path)
+
+
 @click.command("report")
 @period_option
 @pdf_option
 @domain_errors
 def report_cmd(period: int | None, pdf: bool) -> None:
     """Gada īstenošanas pārskats -> outbox/<gads>/gada_parskats_<gads>.docx."""
-    from ..documents.report import make_report
-
-    ws = get_workspace()
-    per = get_period(ws, period)
-    path = make_report(ws, per, load_dataset(ws, per), today())
-    click.echo(f"Gada pārskats ({per.label}): {path}")
-    if pdf:
-        _pdf(path)
+    _one_document("report", period, pdf)
 
 
 @click.command("plan")
@@ -45,20 +56,10 @@ def report_cmd(period: int | None, pdf: bool) -> None:
 @domain_errors
 def plan_cmd(period: int | None, pdf: bool) -> None:
     """Aktualizētais rīcības plāns -> outbox/<gads>/ricibas_plans_<gads>.docx."""
-    from ..documents.plan import make_plan
-
-    ws = get_workspace()
-    per = get_period(ws, period)
-    path = make_plan(ws, per, load_dataset(ws, per), today())
-    click.echo(f"Rīcības plāns ({per.label}): {path}")
-    if pdf:
-        _pdf(path)
+    _one_document("plan", period, pdf)
 
 
-def _print_build(result: object) -> None:
-    from ..documents.build import BuildResult
-
-    assert isinstance(result, BuildResult)
+def _print_build(result: BuildResult) -> None:
     click.echo(result.ingest_line)
     if result.missing:
         click.echo(f"Trūkst informācijas no {len(result.missing)} iestādēm:")

@@ -12,6 +12,8 @@ from pathlib import Path
 from ..config import Config
 from ..dataset import Dataset, load_dataset
 from ..errors import DocumentError, IntakeLocked
+from ..forms import form_filename, write_blank
+from ..intake import ingest_once
 from ..period import Period, latvian_date
 from ..workspace import Workspace
 from .completeness import FORM_TITLES, Missing, missing_forms
@@ -63,8 +65,6 @@ Ar cieņu
 
 def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path) -> Path:
     """An ``.eml`` draft to one institution with its blank forms attached (opens as a draft in Outlook)."""
-    from ..forms import form_filename, write_blank
-
     msg = EmailMessage()
     msg["To"] = miss.institution.email or ""
     try:
@@ -112,8 +112,6 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
 def build(ws: Workspace, period: Period, today: date, pdf: bool = False,
           progress: Progress | None = None) -> BuildResult:
     """Ingest, completeness and reminders, then every document of the period."""
-    from ..intake import ingest_once
-
     say = progress or (lambda _msg: None)
     result = BuildResult()
     cfg = ws.config

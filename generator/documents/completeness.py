@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..config import Config, Institution
 from ..dataset import Dataset
+from ..intake.status import owed
 from ..period import Period
 
 FORM_TITLES = {"F1": "Aktivitāšu pārskats", "F2": "PMP riski. Situācijas apraksts", "F4": "Rādītāju vērtības"}
@@ -17,8 +18,6 @@ def expected_forms(cfg: Config, period: Period) -> dict[str, list[str]]:
     F1 from every institution, F2 from every school, F4 from the education board (the intake's
     :func:`generator.intake.status.owed`, so the report and the status never disagree).
     """
-    from ..intake.status import owed
-
     out: dict[str, list[str]] = {}
     for inst_id, form in owed(cfg):
         out.setdefault(inst_id, []).append(form)

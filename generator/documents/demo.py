@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import PeriodError
+from ..forms import fill_workbook, form_filename, generate_forms
+from ..intake.status import owed
 from ..period import Period, resolve_period
 from ..protocols import NewProtocol, new_protocol
 from ..workspace import DEFAULT_PRESET, Workspace, init_workspace
@@ -52,9 +54,6 @@ def demo_period(ws: Workspace, today: date) -> Period:
 def run_demo(target: Path, today: date, progress: Callable[[str], None] | None = None,
              preset: str = DEFAULT_PRESET) -> DemoResult:
     """Create the demo workspace in ``target`` and run the pipeline; ``target`` must not be a workspace."""
-    from ..forms import fill_workbook, form_filename, generate_forms
-    from ..intake.status import owed
-
     say = progress or (lambda _msg: None)
     ws = init_workspace(target, preset)
     cfg = ws.config

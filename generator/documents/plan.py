@@ -21,6 +21,7 @@ from docxtpl import DocxTemplate
 from ..config import Activity, Config, Goal
 from ..dataset import Dataset
 from ..period import Period, latvian_date
+from ..store import open_store
 from ..workspace import Workspace
 from . import tables
 from .common import (
@@ -252,8 +253,6 @@ def plan_path(ws: Workspace, period: Period) -> Path:
 
 def make_plan(ws: Workspace, period: Period, ds: Dataset, today: date) -> Path:
     """Record the plan's edition in the store, then render the updated action plan."""
-    from ..store import open_store
-
     cfg = ws.config
     with open_store(ws) as store:
         current, previous = record_edition(store.conn, cfg, period.year, today)

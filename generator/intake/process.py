@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..forms import read_submission, write_marked_copy
 from ..forms.definitions import FORMS
 from ..store import Store, SubmissionRow, form_handler, open_store, secure_dir
 from ..submission import Message, Submission
@@ -239,8 +240,6 @@ def _outputs(ws: Workspace, path: Path, sub: Submission | None, marked: Path | N
     """After the commit: marked copy, log line, receipt (the receipt last: it means "outputs done")."""
     if marked is not None and sub is not None:
         try:
-            from ..forms import write_marked_copy
-
             marked.parent.mkdir(parents=True, exist_ok=True)
             write_marked_copy(sub, cfg, marked)
             result.marked_copy = marked
@@ -297,8 +296,6 @@ def _line(m: Message, form_id: str | None) -> str:
 
 def _read(path: Path, cfg: Config) -> Submission | None:
     """The forms' reader; a reader crash on hostile content becomes a rejection, not a dead intake."""
-    from ..forms import read_submission
-
     try:
         return read_submission(path, cfg)
     except Exception:  # includes MemoryError and RecursionError from a hostile file
