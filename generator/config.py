@@ -104,7 +104,8 @@ METRIC_KEYS: dict[str, str] = {
     "teachers_trained_share": "Pedagogu, kuri apguvuši PMP riska pazīmju atpazīšanu, īpatsvars (%)",
     "support_staff_fte": "Atbalsta personāla likmes (kopā)",
     "schools_with_pmp_plan_share": "Izglītības iestāžu ar PMP prevencijas darba plānu īpatsvars (%)",
-    "families_two_talks_share": "Ģimeņu, ar kurām notikušas vismaz divas individuālas sarunas, īpatsvars (%)",
+    "families_two_talks_share": "Ģimeņu, ar kurām notikušas vismaz divas individuālas sarunas, īpatsvars no visiem izglītojamajiem (%)",
+    "support_measures_at_risk_share": "PMP riskam pakļauto izglītojamo, kuriem sniegti atbalsta pasākumi, īpatsvars (%)",
     "coop_meetings_count": "Sadarbības grupas sanāksmju skaits (F5)",
     "coop_cases_count": "Sadarbības grupā izskatīto gadījumu skaits (F5)",
 }
@@ -113,6 +114,11 @@ MANUAL = "manual"
 # A number, but not a year written as "2024. g." / "2023./24.m.g." (those make a target text-only).
 _NUM_RE = re.compile(r"(?<!\d)(-?\d+(?:[.,]\d+)?)(?!\d)(?!\.(?:/|\s*g|\s*m\.g))")
 _CMP_RE = re.compile(r"^\s*(<=|>=|≤|≥|<|>)")
+# A value the programme leaves to be set later ("Sasniedzamie rezultāti tiks noteikti 2024. g.",
+# "Tiks noteikta 2024.g.", "Mērījums tiks uzsākts 2023./24.m.g."): nothing can be assessed against it.
+_PLACEHOLDER_RE = re.compile(r"\btiks\s+(?:noteikt|uzsākt|noteik|mērīt)", re.IGNORECASE)
+# A bare number, optionally with a comparator: the cell gets the indicator's unit appended ("< 1" -> "< 1 %").
+_BARE_RE = re.compile(r"^\s*(?:<=|>=|≤|≥|<|>)?\s*-?\d+(?:[.,]\d+)?\s*$")
 
 
 class Target(BaseModel):
@@ -152,6 +158,17 @@ class Target(BaseModel):
     @property
     def is_text(self) -> bool:
         return self.value is None
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A value the programme leaves to be set later ("… tiks noteikti 2024. g."): not assessable."""
+        return bool(_PLACEHOLDER_RE.search(self.raw))
+
+    def display(self, unit: str = "") -> str:
+        """The value as a table cell shows it: a bare number of a percentage indicator keeps its "%"."""
+        if unit == "%" and _BARE_RE.match(self.raw):
+            return f"{self.raw.strip()} %"
+        return self.raw
 
 
 def _fmt_number(x: float) -> str:
@@ -273,6 +290,16 @@ class IndicatorRow(Strict):
     baseline: Target | None = None
     targets: dict[str, Target] = Field(default_factory=dict, description="milestone year -> target")
     metric: str | None = Field(default=None, description="Overrides the indicator's metric for this row")
+
+    def baseline_display(self, unit: str = "") -> str:
+        """The baseline cell: the value with its unit, and the baseline year after a value (never after a
+        text such as "Mērījums tiks uzsākts 2024. gadā")."""
+        if self.baseline is None:
+            return "–"
+        text = self.baseline.display(unit)
+        if self.baseline_year and self.baseline.value is not None:
+            return f"{text} ({self.baseline_year})"
+        return text
 
 
 class Indicator(Strict):

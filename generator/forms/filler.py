@@ -147,7 +147,7 @@ def _f2(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
         "iap": rng.randint(0, at_risk),
         "interest_education": round(total * rng.uniform(0.4, 0.8)),
         "career_counselling_7_12": round(older * rng.uniform(0.6, 1.0)),
-        "families_two_talks": rng.randint(0, at_risk),
+        "families_two_talks": round(total * rng.uniform(0.2, 0.6)),
         "teachers_total": rng.randint(15, 60),
     })
     v["teachers_trained"] = round(v["teachers_total"] * rng.uniform(0.3, 0.9))
