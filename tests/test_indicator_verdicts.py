@@ -21,11 +21,12 @@ from typing import Any
 
 import pytest
 
-from generator.config import Config, Target, parse_config
-from generator.dataset import Dataset
-from generator.metrics import IndicatorValue, assess, indicator_values
-from generator.period import Period
-from generator.workspace import preset_path
+from generator.core.config import Config, Target
+from generator.core.config_check import parse_config
+from generator.core.period import Period
+from generator.core.workspace import preset_path
+from generator.documents.dataset import Dataset
+from generator.documents.metrics import IndicatorValue, assess, indicator_values
 
 from .test_metrics import school
 

@@ -5,7 +5,7 @@ without a second field list: per form one sheet of its single fields (one row pe
 sheet per table (one row per table row), each with the institution, version and receipt time first,
 headers frozen and filtered. Choice values are shown with their Latvian labels. F3 and F5 (case reports
 and meeting records about children) are never part of it. Every text from a workbook goes through
-:func:`generator.safe.safe_text`, so nothing a school typed can become a formula here.
+:func:`generator.core.safe.safe_text`, so nothing a school typed can become a formula here.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..config import Config
-from ..dataset import Dataset
+from ..core.config import Config
+from ..core.safe import safe_text
+from ..core.workspace import Workspace
 from ..forms.definitions import FORMS
 from ..forms.fields import OTHER_ACTIVITY, Field, FormContext, FormDef, Section, Table
-from ..safe import safe_text
-from ..workspace import Workspace
 from .common import institution_name
+from .dataset import Dataset
 
 #: Forms about individual children: their data never enters the consolidated workbook.
 PERSONAL_FORMS = ("F3", "F5")

@@ -57,15 +57,27 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .config import MANUAL, METRIC_KEYS, Config, Indicator, IndicatorRow, Target
+from ..core import lv
+from ..core.config import MANUAL, METRIC_KEYS, Config, Indicator, IndicatorRow, Target
+from ..core.vocab import (
+    ACHIEVED,
+    ASSESSMENTS,
+    BASIC_STAGES,
+    LAGGING,
+    NO_DATA,
+    NOT_ASSESSABLE,
+    PROGRESSING,
+    STAGES,
+)
 from .coop_summary import summarise_records
 from .dataset import Dataset
 
-ACHIEVED, PROGRESSING, LAGGING, NO_DATA = "sasniegts", "virzās", "atpaliek", "nav datu"
-NOT_ASSESSABLE = "nav nosakāms"
-ASSESSMENTS = (ACHIEVED, PROGRESSING, LAGGING, NOT_ASSESSABLE, NO_DATA)
-BASIC, SECONDARY = ("1-6", "7-9"), ("10-12",)
-ALL_STAGES = BASIC + SECONDARY
+__all__ = ["ACHIEVED", "ASSESSMENTS", "LAGGING", "NO_DATA", "NOT_ASSESSABLE", "PROGRESSING", "IndicatorValue",
+           "Metric", "METRICS", "assess", "compute", "fmt", "indicator_values", "num", "pupils", "with_unit"]
+
+BASIC = tuple(s for s in STAGES if s in BASIC_STAGES)
+SECONDARY = tuple(s for s in STAGES if s not in BASIC_STAGES)
+ALL_STAGES = STAGES
 #: Relative tolerance of a "maintain" target without a comparator.
 MAINTAIN_TOLERANCE = 0.05
 
@@ -276,13 +288,11 @@ def compute(key: str, ds: Dataset) -> float | None:
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
-    """A number as Latvian documents write it: decimal comma, no trailing ",0"; "–" for no data."""
+    """A number as Latvian documents write it (:func:`generator.core.lv.number`): decimal comma, rounded to
+    ``digits``, no trailing ",0"; "–" for no data."""
     if value is None:
         return "–"
-    rounded = round(value, digits)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.{digits}f}".rstrip("0").replace(".", ",")
+    return lv.number(round(value, digits) + 0.0)
 
 
 def with_unit(value: float, unit: str) -> str:
@@ -416,10 +426,8 @@ def manual_value(ds: Dataset, number: str, row: int) -> tuple[float | None, str,
 
 def _counted_from(metric: Metric, ds: Dataset) -> str:
     if metric.form == "F5":
-        n = len(ds.f5)
-        return f"F5, {n} {'sanāksme' if n % 10 == 1 and n % 100 != 11 else 'sanāksmes'}"
-    n = len(ds.f2)
-    return f"F2, {n} {'skola' if n % 10 == 1 and n % 100 != 11 else 'skolas'}"
+        return f"F5, {lv.count(len(ds.f5), 'sanāksme', 'sanāksmes')}"
+    return f"F2, {lv.count(len(ds.f2), 'skola', 'skolas')}"
 
 
 def indicator_value(cfg: Config, ds: Dataset, ind: Indicator, n: int, milestone: int) -> IndicatorValue:
