@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..core.config_check import load_config
+from ..core.config_check import config_warnings, load_config
 from ..core.errors import ConfigError
 from ..core.workspace import DEFAULT_PRESET, PRESETS, init_workspace
 from ._common import domain_errors, get_workspace
@@ -54,6 +54,8 @@ def config_check() -> None:
     click.echo(f"config.toml ir kārtībā: {cfg.municipality.name}, {len(cfg.plan.goals)} mērķi, "
                f"{len(cfg.plan.activities)} aktivitātes, {len(cfg.plan.indicators)} rādītāji, "
                f"{len(cfg.institutions)} iestādes.")
+    for line in config_warnings(cfg):
+        click.echo(f"Brīdinājums: {line}", err=True)
 
 
 @config_group.command("show")

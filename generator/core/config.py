@@ -102,6 +102,8 @@ METRIC_KEYS: dict[str, str] = {
     "coop_cases_count": "Sadarbības grupā izskatīto gadījumu skaits (F5)",
 }
 MANUAL = "manual"
+#: Metrics computed from the schools' F2 (the others count the cooperation group's meetings, F5).
+SCHOOL_METRICS = frozenset(k for k in METRIC_KEYS if not k.startswith("coop_"))
 
 # A number, but not a year written as "2024. g." / "2023./24.m.g." (those make a target text-only).
 _NUM_RE = re.compile(r"(?<!\d)(-?\d+(?:[.,]\d+)?)(?!\d)(?!\.(?:/|\s*g|\s*m\.g))")
@@ -198,8 +200,10 @@ class Institution(Strict):
     stages: list[Stage] = Field(default_factory=list)
     reports: bool | None = Field(
         default=None,
-        description="Whether it submits forms (F1 …); default: every kind except \"other\" (parents, "
-        "entrepreneurs and other parties a plan names are not reporting institutions)",
+        description="Whether it is asked for its forms (F1; a school also F2). Default: every institution "
+        "of a named kind, and one of kind \"other\" when the plan names it responsible or involved in an "
+        "activity of the period. `reports = false` opts it out (parents, entrepreneurs, lecturers and other "
+        "parties that are not reporting institutions); `reports = true` asks it even without activities.",
     )
 
     @model_validator(mode="after")
@@ -214,9 +218,6 @@ class Institution(Strict):
     def label(self) -> str:
         return self.short or self.name
 
-    @property
-    def is_reporting(self) -> bool:
-        return self.reports if self.reports is not None else self.kind != InstitutionKind.other
 
 
 class FundingSource(Strict):
@@ -350,8 +351,21 @@ class Config(Strict):
 
     @property
     def reporting_institutions(self) -> list[Institution]:
-        """Institutions that submit forms: F1 from each, F2 from the schools, F4 from the board."""
-        return [i for i in self.institutions if i.is_reporting]
+        """Institutions asked for an F1 in some year of the plan (see :meth:`owes_f1`)."""
+        return [i for i in self.institutions if self.owes_f1(i)]
+
+    def owes_f1(self, inst: Institution, years: set[int] | None = None) -> bool:
+        """Whether ``inst`` is asked for its activity report (F1) for a period of ``years`` (None: any year).
+
+        The board's explicit ``reports`` setting decides; without it every institution of a named kind
+        reports, and one of kind "other" when the plan names it responsible or involved in an activity
+        running in those years — whoever the plan makes answerable is asked.
+        """
+        if inst.reports is not None:
+            return inst.reports
+        if inst.kind != InstitutionKind.other:
+            return True
+        return bool(self.activities_for(inst.id, years))
 
     @property
     def schools(self) -> list[Institution]:

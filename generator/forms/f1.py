@@ -89,7 +89,8 @@ FORM = FormDef(
     title="Aktivitāšu pārskats",
     slug="aktivitasu_parskats",
     sheets=(PAGE_ACTIVITIES, PAGE_STATUS),
-    applies_to=lambda inst, cfg: inst.is_reporting,
+    applies_to=lambda inst, cfg: cfg.owes_f1(inst),
+    in_period=lambda inst, cfg, years: cfg.owes_f1(inst, years),
     instructions=(
         "Aizpilda katra iestāde, kas īsteno programmas aktivitātes, par pārskata periodu.",
         "Lapā “Aktivitātes” katru notikušo aktivitāti ierakstiet savā rindā; plāna aktivitāti izvēlieties "

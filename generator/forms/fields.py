@@ -124,6 +124,14 @@ class FormDef:
     generated: bool = True  # written blank by `pmp forms` (F5 is made by `pmp protocol new` instead)
     owed: bool = True  # every institution it applies to must submit it each period (not F3, F5)
     versioned: bool = True  # a new file replaces the institution's previous one for the period
+    #: Narrows ``applies_to`` to a period's plan years (F1: kind "other" only when named in an activity then).
+    in_period: Callable[[Institution, Config, set[int]], bool] | None = None
+
+    def applies(self, inst: Institution, cfg: Config, years: set[int] | None = None) -> bool:
+        """Whether ``inst`` gets this form (for a period of ``years``); ``reports = false`` opts out of all."""
+        if inst.reports is False or not self.applies_to(inst, cfg):
+            return False
+        return years is None or self.in_period is None or self.in_period(inst, cfg, years)
 
 
 @dataclass
