@@ -144,8 +144,8 @@ FORM = FormDef(
     sheets=(PAGE_MAIN, PAGE_TABLES),
     applies_to=_is_school,
     finish=_finish,
-    instructions=(
-        "Aizpilda katra vispārizglītojošā skola par mācību gadu.",
+    instructions=lambda ctx: (
+        f"Aizpilda katra vispārizglītojošā skola par {ctx.period.school_year} mācību gadu.",
         "Posmi, kurus skola neīsteno, ir atzīmēti ar “—” un nav jāaizpilda.",
         "Riska grupas sakārtojiet pēc nozīmīguma: katram skaitlim 1–4 jābūt tieši vienu reizi.",
     ),

@@ -118,7 +118,8 @@ class FormDef:
     slug: str  # file name part, e.g. "situacijas_apraksts"
     sheets: tuple[Sheet, ...]
     applies_to: Callable[[Institution, Config], bool]
-    instructions: tuple[str, ...] = ()
+    #: Lines of the instructions sheet; a function of the context when they name the period.
+    instructions: tuple[str, ...] | Callable[[FormContext], tuple[str, ...]] = ()
     finish: Callable[[dict[str, Any], FormContext], dict[str, Any]] | None = None
     rules: Callable[[Any], None] | None = None  # cross-field checks, see validate.py
     generated: bool = True  # written blank by `pmp forms` (F5 is made by `pmp protocol new` instead)
@@ -126,6 +127,10 @@ class FormDef:
     versioned: bool = True  # a new file replaces the institution's previous one for the period
     #: Narrows ``applies_to`` to a period's plan years (F1: kind "other" only when named in an activity then).
     in_period: Callable[[Institution, Config, set[int]], bool] | None = None
+
+    def instructions_for(self, ctx: FormContext) -> tuple[str, ...]:
+        """The instructions sheet's lines for one institution and period."""
+        return self.instructions(ctx) if callable(self.instructions) else self.instructions
 
     def applies(self, inst: Institution, cfg: Config, years: set[int] | None = None) -> bool:
         """Whether ``inst`` gets this form (for a period of ``years``); ``reports = false`` opts out of all."""
