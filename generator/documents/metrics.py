@@ -63,6 +63,7 @@ from ..core.vocab import (
     ACHIEVED,
     ASSESSMENTS,
     BASIC_STAGES,
+    GRADES_7_12,
     LAGGING,
     NO_DATA,
     NOT_ASSESSABLE,
@@ -264,7 +265,7 @@ METRICS: dict[str, Metric] = {
     "interest_education_share": Metric(lambda ds: _share(ds, _field("interest_education"), pupils),
                                        "izglītojamie (1.–12. kl.) vismaz vienā interešu izglītības programmā", ALL),
     "career_counselling_share": Metric(
-        lambda ds: _share(ds, _field("career_counselling_7_12"), lambda d: pupils(d, ("7-9", "10-12"))),
+        lambda ds: _share(ds, _field("career_counselling_7_12"), lambda d: pupils(d, GRADES_7_12)),
         "7.–12. klašu izglītojamie, kuri saņēmuši karjeras konsultācijas",
         "7.–12. klašu izglītojamie mācību gada sākumā"),
     "teachers_trained_share": Metric(lambda ds: _share(ds, _field("teachers_trained"), _field("teachers_total")),

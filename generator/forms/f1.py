@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import config as core_config
 from ..core import lv
-from ..core.vocab import STATUSES_NEEDING_COMMENT
+from ..core.vocab import PARTICIPANT_GROUPS, STATUSES_NEEDING_COMMENT
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table, activity_label
 
 if TYPE_CHECKING:
@@ -24,10 +24,10 @@ ACTIVITY_COLUMNS = (
     Field("title", "Nosaukums, apraksts", required=True, width=30, lines=2),
     Field("date", "Datums", "date", required=True, width=12, help="Piemēram 12.03.2025."),
     Field("place", "Norises vieta", width=16),
-    Field("pupils", "Izglītojamie", "int", width=12, help="Dalībnieku skaits."),
-    Field("parents", "Vecāki", "int", width=8, help="Dalībnieku skaits."),
-    Field("teachers", "Pedagogi, speciālisti", "int", width=10, help="Dalībnieku skaits."),
-    Field("others", "Citi", "int", width=8, help="Dalībnieku skaits."),
+    Field("pupils", PARTICIPANT_GROUPS["pupils"], "int", width=12, help="Dalībnieku skaits."),
+    Field("parents", PARTICIPANT_GROUPS["parents"], "int", width=8, help="Dalībnieku skaits."),
+    Field("teachers", PARTICIPANT_GROUPS["teachers"], "int", width=10, help="Dalībnieku skaits."),
+    Field("others", PARTICIPANT_GROUPS["others"], "int", width=8, help="Dalībnieku skaits."),
     Field("impact", "Ietekme uz stratēģiskajiem mērķiem", width=30, lines=2),
     Field("factors", "Veicinošie un kavējošie faktori", width=30, lines=3),
     Field("sources", "Informācijas avoti", width=18, help="Dalībnieku saraksti, publikācijas u. c."),
@@ -79,7 +79,7 @@ def check(chk: Checker) -> None:
                             f"Aktivitātes datums {lv.date_short(held)} ir vēlāks par veidlapas saņemšanas dienu "
                             f"({lv.date_short(received)}): pārskatā ierakstiet tikai notikušas aktivitātes. Ja "
                             "datums ir kļūdains, izlabojiet to un nosūtiet veidlapu vēlreiz.")
-        people = sum(row.get(k) or 0 for k in ("pupils", "parents", "teachers", "others"))
+        people = sum(row.get(k) or 0 for k in PARTICIPANT_GROUPS)
         if people and not row.get("impact"):
             chk.row_warning("activities", index, "impact",
                             f"Aktivitātē piedalījās {people} dalībnieki, bet ietekme nav aprakstīta. "
