@@ -63,6 +63,7 @@ from ..core.vocab import (
     ACHIEVED,
     ASSESSMENTS,
     BASIC_STAGES,
+    EDUCATION_LEVELS,
     GRADES_7_12,
     LAGGING,
     NO_DATA,
@@ -206,22 +207,23 @@ SECONDARY_ALL = "10.–12. klašu izglītojamie mācību gada sākumā"
 GRADE9 = "9. klasē mācījušies mācību gada beigās"
 SUPPORTED = "izglītojamie, kuriem sniegti PMP atbalsta pasākumi"
 
+
+
+def _stage_share(prefix: str, what: str, level: str) -> Metric:
+    """Σ ``<prefix>_<level>`` / Σ pupils of that level ("basic" = grades 1–9, "secondary" = 10–12)."""
+    stages, per = (BASIC, BASIC_ALL) if level == "basic" else (SECONDARY, SECONDARY_ALL)
+    return Metric(lambda ds: _share(ds, _field(f"{prefix}_{level}"), lambda d: pupils(d, stages)),
+                  f"{what} {EDUCATION_LEVELS[level]}", per)
+
+
 METRICS: dict[str, Metric] = {
     "dropout_share": Metric(lambda ds: _share(ds, _dropouts, pupils), "mācības pārtraukušie (1.–12. kl.)", ALL),
-    "dropout_share_basic": Metric(
-        lambda ds: _share(ds, _field("dropouts_basic"), lambda d: pupils(d, BASIC)),
-        "mācības pārtraukušie pamatizglītībā", BASIC_ALL),
-    "dropout_share_secondary": Metric(
-        lambda ds: _share(ds, _field("dropouts_secondary"), lambda d: pupils(d, SECONDARY)),
-        "mācības pārtraukušie vidējā izglītībā", SECONDARY_ALL),
+    "dropout_share_basic": _stage_share("dropouts", "mācības pārtraukušie", "basic"),
+    "dropout_share_secondary": _stage_share("dropouts", "mācības pārtraukušie", "secondary"),
     "dropout_count": Metric(lambda ds: _sum(ds, _dropouts), "mācības pārtraukušo skaits (1.–12. kl.)"),
     "at_risk_share": Metric(lambda ds: _share(ds, _at_risk, pupils), "PMP riskam pakļautie (1.–12. kl.)", ALL),
-    "at_risk_share_basic": Metric(
-        lambda ds: _share(ds, _field("at_risk_basic"), lambda d: pupils(d, BASIC)),
-        "PMP riskam pakļautie pamatizglītībā", BASIC_ALL),
-    "at_risk_share_secondary": Metric(
-        lambda ds: _share(ds, _field("at_risk_secondary"), lambda d: pupils(d, SECONDARY)),
-        "PMP riskam pakļautie vidējā izglītībā", SECONDARY_ALL),
+    "at_risk_share_basic": _stage_share("at_risk", "PMP riskam pakļautie", "basic"),
+    "at_risk_share_secondary": _stage_share("at_risk", "PMP riskam pakļautie", "secondary"),
     "unexcused_per_pupil": Metric(
         lambda ds: _weighted(ds, [("unexcused_per_pupil_basic", BASIC),
                                   ("unexcused_per_pupil_secondary", SECONDARY)]),
