@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Config
+from generator.core.config import Config
 from generator.forms import fill_workbook, read_submission
-from generator.period import Period
-from generator.workspace import Workspace
+from generator.core.period import Period
+from generator.core.workspace import Workspace
 from tests.intake_helpers import (
     OLE,
     entity_bomb,

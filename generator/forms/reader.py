@@ -15,12 +15,12 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ..config import Config
-from ..period import Period
-from ..submission import Message, Submission
+from ..core.config import Config
+from ..core.period import Period
 from .definitions import FORMS
 from .fields import INSTITUTION_CELL, PERIOD_CELL, FormContext, FormDef, Layout, layout
 from .package import CellError, Package, PackageError, open_package
+from .submission import Message, Submission
 from .validate import check
 from .values import clean_text, is_empty
 from .writer import META_SHEET, NOT_APPLICABLE
