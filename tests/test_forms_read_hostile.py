@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from generator.core.config import Config
-from generator.forms import fill_workbook, read_submission
 from generator.core.period import Period
 from generator.core.workspace import Workspace
+from generator.forms import fill_workbook, read_submission
 from tests.intake_helpers import (
     OLE,
     entity_bomb,
