@@ -118,7 +118,7 @@ OGRE = {
     ("3", 0): ("50 %", F2_SOURCE, "atpaliek"),
     ("4", 0): ("nav apkopots", "Izglītības pārvalde (F4)", "nav nosakāms"),  # F4 source empty: the plan's
     ("6", 0): ("33,3 %", F2_SOURCE, "atpaliek"),
-    ("7", 0): ("10 %", F2_SOURCE, "sasniegts"),  # ≥ 6
+    ("7", 0): ("10 %", F2_SOURCE, "sasniegts"),  # grades 1–9 only (seed 003 L1465): B's 20/200 (A gives no split)
     ("8", 0): ("66,7 %", F2_SOURCE, "sasniegts"),  # ≥ 45
     ("9", 0): ("0,8 %", F2_SOURCE, "atpaliek"),
     ("9", 1): ("2 %", F2_SOURCE, "atpaliek"),
