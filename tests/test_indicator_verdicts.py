@@ -26,7 +26,7 @@ from generator.core.config_check import parse_config
 from generator.core.period import Period
 from generator.core.workspace import preset_path
 from generator.documents.dataset import Dataset
-from generator.documents.metrics import IndicatorValue, assess, indicator_values
+from generator.documents.metrics import IndicatorValue, assess, computation_notes, indicator_values
 
 from .test_metrics import school
 
@@ -233,3 +233,17 @@ def test_placeholder_target_repeated_by_the_board_is_not_achieved() -> None:
     target = Target.model_validate("Sasniedzamie rezultāti tiks noteikti 2024. g.")
     text = "Sasniedzamie rezultāti tiks noteikti 2024. g."
     assert assess(None, text, target, None, "increase") == "nav nosakāms"
+
+
+def test_computation_notes_say_how_values_were_obtained() -> None:
+    cfg = preset("daugavpils")
+    ds = Dataset.from_data(Period(2026, "calendar_year"), f2=F2, f4=DAUGAVPILS_F4, f5=DAUGAVPILS_F5)
+    notes = computation_notes(indicator_values(cfg, ds))
+    assert notes[:2] == [
+        "2: aprēķināts no skolu F2 veidlapām: izglītojamie (1.–12. kl.) vismaz vienā interešu izglītības "
+        "programmā / visi izglītojamie mācību gada sākumā × 100.",
+        "5: izmantota pārvaldes vērtība (F4); no veidlapām aprēķinātā vērtība 1,67 % (aprēķināts no skolu F2 "
+        "veidlapām: izglītojamie (1.–12. kl.) ar vairāk nekā 20 neattaisnoti kavētām stundām semestrī / visi "
+        "izglītojamie mācību gada sākumā × 100) nav izmantota."]
+    assert "6: aprēķināts no sadarbības grupas sanāksmju protokoliem (F5): izskatīto atsevišķo gadījumu skaits." in notes
+    assert len(notes) == 8  # 2, 5, 6, 8, 10, 11, 12, 13 — the rows with a computed value
