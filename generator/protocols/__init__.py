@@ -32,7 +32,7 @@ from ..forms.writer import build_workbook
 from ..period import Period, resolve_period
 from ..store import open_store
 from ..workspace import Workspace
-from .agenda import describe
+from .agenda import describe, follow_up_rows
 from .document import TEMPLATE_NAME, Mode, context_builder
 
 NO_BOARD = ("konfigurācijā nav izglītības pārvaldes (institutions ar kind = \"education_board\"); "
@@ -103,7 +103,8 @@ def _write_form(ws: Workspace, conn: sqlite3.Connection, meeting: Meeting, dest:
     for key, value in given.items():
         if value is not None:
             values[lay.slot(key).sheet][lay.slot(key).cell] = value
-    ctx = MeetingContext(cfg, Period(meeting.period, cfg.period.kind), board, agenda=rows)
+    ctx = MeetingContext(cfg, Period(meeting.period, cfg.period.kind), board, agenda=rows,
+                         follow_up=follow_up_rows(conn, meeting.meeting_date))
     wb = build_workbook(form, ctx, values)
     private_dir(dest.parent)
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx", dir=dest.parent)
