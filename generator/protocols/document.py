@@ -18,15 +18,15 @@ from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 
+from ..cases.decisions import Decision, decisions_made, open_decisions, reviews_at
 from ..cases.meetings import Meeting
 from ..cases.schema import STATUSES
 from ..config import Config
 from ..documents.render import TEMPLATE_NAMES
 from ..documents.render import TEMPLATE_VARIABLES as ALL_TEMPLATE_VARIABLES
 from ..documents.tables import Block, add_row, new_table
-from ..period import latvian_date
-from ..cases.decisions import Decision, decisions_made, open_decisions, reviews_at
 from ..forms.f5 import DECISION_KINDS, DECISION_RESULTS
+from ..period import latvian_date
 from .agenda import agenda_line, decision_line, describe
 
 Mode = Literal["draft", "final", "blank"]
