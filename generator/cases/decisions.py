@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..forms.f5 import DECISION_REF, REFERRAL_TO, decision_ref
+from ..core.vocab import REFERRAL_TO
+from ..forms.f5 import DECISION_REF, decision_ref
 
 
 @dataclass(frozen=True)

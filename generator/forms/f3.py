@@ -9,21 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..config import InstitutionKind
-from .f2 import RISK_GROUPS
+from ..core.config import InstitutionKind
+from ..core.vocab import LEGAL_BASES, RISK_GROUPS
 from .f5 import today
 from .fields import CHOICE_LISTS, Field, FormContext, FormDef, Section, Sheet
 
 if TYPE_CHECKING:
     from .validate import Checker
 
-#: On which basis a school reports a pupil (code -> the workbook's words).
-LEGAL_BASES = {
-    "mk89": "MK noteikumi Nr. 89 (neattaisnoti kavējumi)",
-    "support_plan": "skolas atbalsta plāns",
-    "parent_request": "vecāku lūgums",
-    "other": "cits pamats",
-}
 CHOICE_LISTS.setdefault("legal_basis", lambda ctx: [(k, v) for k, v in LEGAL_BASES.items()])
 
 PAGE = Sheet(

@@ -14,29 +14,26 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..config import KIND_GROUP_LABELS, Config, InstitutionKind
+from ..core.config import KIND_GROUP_LABELS, Config, InstitutionKind
+from ..core.vocab import (
+    AGENDA_ITEM_KINDS,
+    CASE_ID_RE,
+    CASE_STATUSES,
+    CLOSED_CASE_STATUSES,
+    DECISION_KINDS,
+    DECISION_RESULTS,
+    REFERRAL_TO,
+)
 from .fields import CHOICE_LISTS, Field, FormContext, FormDef, Section, Sheet, Table
 
 if TYPE_CHECKING:
-    from ..submission import Submission
+    from .submission import Submission
     from .validate import Checker
 
-#: Case statuses (the same words as ``generator.cases.schema.STATUSES``).
-CASE_STATUSES = ("jauns", "izskatīšanā", "atrisināts", "nodots bāriņtiesai")
-CLOSED_CASE_STATUSES = ("atrisināts", "nodots bāriņtiesai")
+
 #: Agenda item kinds and how the workbook shows them.
-ITEM_KINDS = {"case": "Gadījums", "plan_review": "Plāna izpilde", "follow_up": "Lēmumu izpilde",
-              "budget": "Budžets", "other": "Cits jautājums"}
+ITEM_KINDS = AGENDA_ITEM_KINDS
 _KIND_BY_LABEL = {label: code for code, label in ITEM_KINDS.items()}
-#: What the group decides about a case (code -> the workbook's words).
-DECISION_KINDS = {"support": "atbalsta pasākums", "social_service": "nodot sociālajam dienestam",
-                  "orphans_court": "nodot bāriņtiesai", "police": "nodot pašvaldības policijai",
-                  "closed": "lieta slēgta"}
-#: Referrals and who receives them (the owner when the secretary names none).
-REFERRAL_TO = {"social_service": "Sociālais dienests", "orphans_court": "Bāriņtiesa",
-               "police": "Pašvaldības policija"}
-#: What the next meeting records about an open decision.
-DECISION_RESULTS = {"done": "izpildīts", "not_done": "nav izpildīts", "changed": "mainīts"}
 #: A decision's reference in the follow-up table: "<protocol number>/<year>.<decision number>".
 DECISION_REF = re.compile(r"^(\d{1,3})/(\d{4})\.(\d{1,3})$")
 
@@ -193,7 +190,6 @@ NO_FUTURE = ("Sanāksmes datums {day:%d.%m.%Y} ir nākotnē (veidlapa saņemta {
 
 def _check_agenda(chk: Checker) -> dict[int, dict[str, Any]]:
     """Agenda rows are the ones the tool wrote; returns the case rows by their number."""
-    from ..cases.identity import CASE_ID_RE
 
     cases: dict[int, dict[str, Any]] = {}
     for index, row in chk.rows("agenda"):

@@ -14,9 +14,8 @@ from datetime import date
 from ..cases.decisions import Decision, open_decisions
 from ..cases.meetings import Item, earlier_in_year
 from ..cases.register import CaseReport, agenda_cases, case_reports, get_case
-from ..config import Config
-from ..forms.f3 import LEGAL_BASES
-from ..forms.f5 import DECISION_KINDS, REFERRAL_TO
+from ..core.config import Config
+from ..core.vocab import DECISION_KINDS, LEGAL_BASES, REFERRAL_TO
 
 PLAN_REVIEW = "Rīcības plāna īstenošanas izvērtējums par iepriekšējo periodu"
 BUDGET = "Priekšlikumi nākamā gada budžetam PMP prevencijas pasākumiem"
