@@ -6,15 +6,17 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from docx import Document
 
-from generator.coop_summary import cooperation_summary
-from generator.dataset import Dataset
+from generator.core.period import Period
+from generator.core.workspace import Workspace
+from generator.documents.coop_summary import cooperation_summary, summarise_records
+from generator.documents.dataset import Dataset
 from generator.documents.report import make_report
-from generator.period import Period
+from generator.forms import f5
 from generator.protocols import final_path, new_protocol
 from generator.store import open_store
-from generator.workspace import Workspace
 from tests.test_cases_support import (
     ELZA,
     OSKARS,
@@ -106,8 +108,6 @@ def test_two_meetings_follow_decisions_through_to_the_report(mini_ws: Workspace)
     with open_store(mini_ws) as store:
         assert cooperation_summary(store, PERIOD).decisions_made == 4
         records = Dataset.from_store(store, PERIOD).f5
-    from generator.coop_summary import summarise_records
-
     early = summarise_records(records, as_of=date(2026, 5, 15))
     assert (early.decisions_made, early.decisions_fulfilled, early.decisions_overdue) == (4, 2, 1)
     assert early.referrals == {"social_service": 1, "orphans_court": 1, "police": 1}
@@ -138,3 +138,28 @@ def test_store_keeps_kinds_and_dates_apart_from_typed_text(mini_ws: Workspace) -
                     (ids["elza"], "police", "2026-02-20", "2026-02-10", "open")]
     assert texts[0] == ("Psihologa konsultācijas reizi nedēļā", "Ludzas valsts ģimnāzija")
     assert texts[1] == ("", "Sociālais dienests")  # a referral's owner is the receiving institution
+
+
+def test_meeting_record_dated_after_receipt_and_bad_decisions_are_refused(mini_ws: Workspace,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    report_three(mini_ws)
+    ids = case_ids(mini_ws)
+    made = new_protocol(mini_ws, meeting_day(), "Ludza")
+    fill_f5(made.form, mini_ws.inbox / "protokols.xlsx", decisions=[
+        {"item": 1, "kind": "atbalsta pasākums", "task": "Plāns", "responsible": "IP", "deadline": "01.03.2026"},
+        {"case_id": ids[OSKARS], "kind": "atbalsta pasākums", "task": "Konsultācijas", "responsible": "Skola",
+         "deadline": "01.01.2026"},
+        {"case_id": ids[ELZA], "kind": "nodot bāriņtiesai"},
+    ])
+    monkeypatch.setattr(f5, "today", lambda: date(2026, 2, 9))
+    summary = ingest(mini_ws)
+    assert summary.rejected == 1
+    assert summary.results[0].errors == [
+        'Kļūda — lapa "Sanāksme", šūna B7, lauks "Datums": Sanāksmes datums 10.02.2026 ir nākotnē (veidlapa saņemta '
+        '09.02.2026). Protokolu iesniedz pēc sanāksmes: pārbaudiet datumu.',
+        'Kļūda — lapa "Lēmumi", šūna A7, lauks "Jautājuma Nr.": Darba kārtībā nav gadījuma ar Nr. 1. Lēmumu '
+        'izpildi uzskaita gadījumiem: norādiet gadījuma rindas Nr.',
+        'Kļūda — lapa "Lēmumi", šūna E8, lauks "Termiņš": Termiņš 01.01.2026 ir pirms sanāksmes (10.02.2026). '
+        'Ierakstiet termiņu pēc sanāksmes datuma.',
+        'Kļūda — lapa "Lēmumi", šūna E9, lauks "Termiņš": Ierakstiet termiņu, līdz kuram lēmums jāizpilda.',
+    ]

@@ -161,8 +161,12 @@ def case_reports(conn: sqlite3.Connection, case_id: str, only_unconsidered: bool
            + (" AND r.meeting_id IS NULL" if only_unconsidered else "") + (_BEFORE if before else "")
            + " ORDER BY r.report_date, r.id")
     args = (case_id,) + ((before.isoformat(),) if before else ())
-    return [CaseReport(*row[:10], None if row[10] is None else bool(row[10]), row[11])
-            for row in conn.execute(sql, args)]
+    out = []
+    for row in conn.execute(sql, args):
+        informed = None if row[10] is None else bool(row[10])
+        out.append(CaseReport(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9],
+                              informed, row[11]))
+    return out
 
 
 def agenda_cases(conn: sqlite3.Connection, day: date) -> list[tuple[Case, list[CaseReport]]]:

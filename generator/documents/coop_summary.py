@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-#: Case statuses in the order the report lists them (same words as ``generator.cases.STATUSES``).
-STATUS_ORDER = ("jauns", "izskatīšanā", "atrisināts", "nodots bāriņtiesai")
+from ..core.vocab import CASE_STATUSES, REFERRAL_DATIVE
+
+#: Case statuses in the order the report lists them.
+STATUS_ORDER = CASE_STATUSES
 NO_STATUS = "nav norādīts"
-#: Referral kinds in report order and how the report names the receiving institution (dative).
-REFERRALS = {"social_service": "sociālajam dienestam", "orphans_court": "bāriņtiesai",
-             "police": "pašvaldības policijai"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class CoopSummary:
         if self.decisions_made:
             out.append(f"Pieņemtie lēmumi par gadījumiem: {self.decisions_made}; izpildīti: "
                        f"{self.decisions_fulfilled}; termiņš nokavēts: {self.decisions_overdue}.")
-            out.append("Lietas nodotas: " + "; ".join(f"{REFERRALS[k]} — {n}" for k, n in self.referrals.items())
+            out.append("Lietas nodotas: " + "; ".join(f"{REFERRAL_DATIVE[k]} — {n}" for k, n in self.referrals.items())
                        + ".")
         return out
 
@@ -78,7 +77,7 @@ def summarise_records(records: list[dict[str, Any]], as_of: date | None = None) 
         meetings, len(last_status), outcomes, len(decisions),
         sum(1 for d in decisions if d.get("state") == "done"),
         sum(1 for d in decisions if d.get("state") == "open" and d.get("due") and str(d["due"]) < day),
-        {k: kinds.get(k, 0) for k in REFERRALS})
+        {k: kinds.get(k, 0) for k in REFERRAL_DATIVE})
 
 
 def cooperation_summary(store: Any, period: Any) -> CoopSummary:

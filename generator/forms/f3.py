@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.config import InstitutionKind
 from ..core.vocab import LEGAL_BASES, RISK_GROUPS
-from .f5 import today
+from . import f5
 from .fields import CHOICE_LISTS, Field, FormContext, FormDef, Section, Sheet
 
 if TYPE_CHECKING:
@@ -36,14 +36,6 @@ PAGE = Sheet(
             Field("pupil_class", "Klase", required=True, help="Piemēram 7.b."),
             Field("pupil_birth_date", "Dzimšanas datums", "date", in_period=False, help="Piemēram 12.03.2012."),
         )),
-        Section("Ziņošanas pamats un vecāku informēšana", (
-            Field("legal_basis", "Ziņošanas pamats", "choice", required=True, choices="legal_basis",
-                  help="MK noteikumi Nr. 89: kārtība, kādā skola informē vecākus un iestādes par neattaisnotiem kavējumiem."),
-            Field("legal_basis_other", "Cits pamats (kāds)", help="Tikai, ja izvēlēts “cits pamats”."),
-            Field("parents_informed", "Vecāki informēti par ziņojumu", "choice", required=True, choices="yesno"),
-            Field("parents_informed_on", "Vecāki informēti (datums)", "date", in_period=False,
-                  help="Piemēram 10.03.2025."),
-        )),
         Section("Situācija", (
             Field("situation", "Situācijas apraksts", required=True, lines=5),
         ) + tuple(Field(f"risk_groups.{k}", f"Riska grupa: {lbl}", "choice", choices="yesno",
@@ -56,13 +48,21 @@ PAGE = Sheet(
             Field("why_unsolved", "Kāpēc situāciju neizdodas atrisināt", required=True, lines=4),
             Field("date", "Datums", "date", required=True, help="Ziņojuma datums, piemēram 12.03.2025."),
         )),
+        Section("Ziņošanas pamats un vecāku informēšana", (
+            Field("legal_basis", "Ziņošanas pamats", "choice", required=True, choices="legal_basis",
+                  help="MK noteikumi Nr. 89: kā skola informē vecākus un iestādes par neattaisnotiem kavējumiem."),
+            Field("legal_basis_other", "Cits pamats (kāds)", help="Tikai, ja izvēlēts “cits pamats”."),
+            Field("parents_informed", "Vecāki informēti par ziņojumu", "choice", required=True, choices="yesno"),
+            Field("parents_informed_on", "Vecāki informēti (datums)", "date", in_period=False,
+                  help="Piemēram 10.03.2025."),
+        )),
     ),
 )
 
 
 def check(chk: Checker) -> None:
     """Dates no later than the day the report arrives; the basis and the parents' notice consistent."""
-    received = today()
+    received = f5.today()  # one clock for every form (tests move it there)
     dates = {k: chk.get(k) for k in ("date", "pupil_birth_date", "parents_informed_on")}
     for key, what in (("date", "Ziņojuma datums"), ("parents_informed_on", "Vecāku informēšanas datums"),
                       ("pupil_birth_date", "Dzimšanas datums")):
@@ -70,7 +70,7 @@ def check(chk: Checker) -> None:
             chk.error(key, f"{what} {_dmy(dates[key])} ir nākotnē (ziņojums saņemts {received:%d.%m.%Y}). "
                       "Ierakstiet pareizo datumu.")
     if chk.get("legal_basis") == "other" and not chk.get("legal_basis_other"):
-        chk.error("legal_basis_other", "Izvēlēts “cits pamats”: ierakstiet, kāds ir ziņošanas pamats.")
+        chk.error("legal_basis_other", "Izvēlēts cits pamats: ierakstiet, kāds ir ziņošanas pamats.")
     informed, on = chk.get("parents_informed"), dates["parents_informed_on"]
     if informed is True and not on:
         chk.error("parents_informed_on", "Ierakstiet datumu, kad vecāki tika informēti.")
