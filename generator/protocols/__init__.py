@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..cases.meetings import Meeting, Member, load_meeting, next_number, planned_on, save_planned
+from ..cases.meetings import (
+    Meeting,
+    Member,
+    find_meeting,
+    load_meeting,
+    next_number,
+    planned_on,
+    save_planned,
+)
 from ..cases.perms import (
     form_protocols_dir,
     outbox_protocols_dir,
@@ -154,6 +162,18 @@ def write_final(conn: sqlite3.Connection, ws: Workspace, meeting_id: int, today:
     return _render(ws, conn, meeting, "final", final_path(ws, meeting.year, meeting.number), today or date.today())
 
 
+def final_again(ws: Workspace, year: int, number: int) -> Path:
+    """``pmp protocol final``: write the final protocol of a held meeting again (e.g. after fixing the
+    template); a meeting whose F5 was not accepted yet is a :class:`CaseError`."""
+    with open_store(ws) as store, store.transaction() as conn:
+        mid = find_meeting(conn, year, number)
+        if mid is None or load_meeting(conn, mid).state != "held":
+            raise CaseError(f"{year}. gada protokola Nr. {number} aizpildītā veidlapa F5 vēl nav pieņemta")
+        path = write_final(conn, ws, mid)
+    protect_workspace(ws)
+    return path
+
+
 def rewrite_protocols(conn: sqlite3.Connection, ws: Workspace, meeting_id: int) -> list[Path]:
     """Render again every protocol of a meeting that exists on disk (after a purge); returns them."""
     meeting = load_meeting(conn, meeting_id)
@@ -178,5 +198,5 @@ def write_blank(ws: Workspace) -> Path:
     return path
 
 
-__all__ = ["NewProtocol", "blank_path", "draft_path", "final_path", "form_path", "new_protocol",
+__all__ = ["NewProtocol", "blank_path", "draft_path", "final_again", "final_path", "form_path", "new_protocol",
            "rewrite_protocols", "write_blank", "write_final"]

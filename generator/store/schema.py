@@ -250,11 +250,18 @@ ALTER TABLE case_reports ADD COLUMN parents_informed_on TEXT;
 ALTER TABLE case_report_text ADD COLUMN legal_basis_other TEXT NOT NULL DEFAULT '';
 """)
 
-# Open cases without activity are erased only after the board was warned (``pmp purge``).
+# Open cases without activity are erased only after the board was warned; what a purge still has to
+# do after its transaction (delete a replaced original, render a meeting's protocols again) is written
+# down in the same transaction, so running ``pmp purge`` again finishes an interrupted one.
 register_migration(76, "purge_warnings", """
 CREATE TABLE purge_warnings (
     case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
     warned_on TEXT NOT NULL,
     last_activity TEXT NOT NULL
+);
+CREATE TABLE purge_pending (
+    kind TEXT NOT NULL CHECK (kind IN ('file', 'meeting')),
+    ref TEXT NOT NULL,
+    PRIMARY KEY (kind, ref)
 );
 """)
