@@ -175,16 +175,10 @@ def agenda_cases(conn: sqlite3.Connection, day: date) -> list[tuple[Case, list[C
     or still under consideration (izskatīšanā); each with those reports, oldest case first."""
     rows = conn.execute(
         "SELECT c.case_id FROM cases c JOIN case_identity i ON i.case_id = c.case_id"
-<<<<<<< HEAD
-        " WHERE c.status IN ('jauns', 'izskatīšanā') AND c.purged_at IS NULL"
-        " AND (c.status = 'izskatīšanā' OR EXISTS (SELECT 1 FROM case_reports r WHERE r.case_id = c.case_id"
-        " AND r.meeting_id IS NULL" + _BEFORE + ")) ORDER BY c.opened_on, c.case_id", (day.isoformat(),)).fetchall()
-=======
         " WHERE c.status IN (?, ?) AND c.purged_at IS NULL"
         " AND (c.status = ? OR EXISTS (SELECT 1 FROM case_reports r WHERE r.case_id = c.case_id"
-        " AND r.meeting_id IS NULL)) ORDER BY c.opened_on, c.case_id",
-        (*OPEN_CASE_STATUSES, CASE_IN_REVIEW)).fetchall()
->>>>>>> main
+        " AND r.meeting_id IS NULL" + _BEFORE + ")) ORDER BY c.opened_on, c.case_id",
+        (*OPEN_CASE_STATUSES, CASE_IN_REVIEW, day.isoformat())).fetchall()
     out = []
     for (case_id,) in rows:
         case = get_case(conn, case_id)

@@ -6,9 +6,9 @@ from statistics is the intake's business.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..core import lv
 from ..core.config import InstitutionKind
 from ..core.vocab import LEGAL_BASES, RISK_GROUPS
 from . import f5
@@ -67,8 +67,8 @@ def check(chk: Checker) -> None:
     for key, what in (("date", "Ziņojuma datums"), ("parents_informed_on", "Vecāku informēšanas datums"),
                       ("pupil_birth_date", "Dzimšanas datums")):
         if dates[key] and dates[key] > received.isoformat():
-            chk.error(key, f"{what} {_dmy(dates[key])} ir nākotnē (ziņojums saņemts {received:%d.%m.%Y}). "
-                      "Ierakstiet pareizo datumu.")
+            chk.error(key, f"{what} {f5.dmy(dates[key])} ir nākotnē (ziņojums saņemts "
+                      f"{lv.date_short(received)}). Ierakstiet pareizo datumu.")
     if chk.get("legal_basis") == "other" and not chk.get("legal_basis_other"):
         chk.error("legal_basis_other", "Izvēlēts cits pamats: ierakstiet, kāds ir ziņošanas pamats.")
     informed, on = chk.get("parents_informed"), dates["parents_informed_on"]
@@ -80,10 +80,6 @@ def check(chk: Checker) -> None:
     elif informed is False:
         chk.warning("parents_informed", "Vecāki nav informēti par ziņojumu. Informējiet vecākus, ja vien tas "
                     "nav pretrunā ar bērna interesēm.")
-
-
-def _dmy(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")
 
 
 def _finish(data: dict[str, Any], ctx: FormContext) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..core import lv
 from ..core.config import KIND_GROUP_LABELS, Config, InstitutionKind
 from ..core.vocab import (
     AGENDA_ITEM_KINDS,
@@ -184,7 +185,7 @@ FOLLOW_UP = Sheet(
                   help="Katram lēmumam izvēlieties “izpildīts”, “nav izpildīts” vai “mainīts”."),),
 )
 
-NO_FUTURE = ("Sanāksmes datums {day:%d.%m.%Y} ir nākotnē (veidlapa saņemta {today:%d.%m.%Y}). Protokolu "
+NO_FUTURE = ("Sanāksmes datums {day} ir nākotnē (veidlapa saņemta {today}). Protokolu "
              "iesniedz pēc sanāksmes: pārbaudiet datumu.")
 
 
@@ -242,14 +243,14 @@ def _check_decisions(chk: Checker, cases: dict[int, dict[str, Any]], day: date |
         if not deadline:
             chk.row_error("decisions", index, "deadline", "Ierakstiet termiņu, līdz kuram lēmums jāizpilda.")
         elif day is not None and deadline < day.isoformat():
-            chk.row_error("decisions", index, "deadline", f"Termiņš {_dmy(deadline)} ir pirms sanāksmes "
-                          f"({day:%d.%m.%Y}). Ierakstiet termiņu pēc sanāksmes datuma.")
+            chk.row_error("decisions", index, "deadline", f"Termiņš {dmy(deadline)} ir pirms sanāksmes "
+                          f"({lv.date_short(day)}). Ierakstiet termiņu pēc sanāksmes datuma.")
         referred = row.get("referred_on")
         if referred and kind not in REFERRAL_TO:
             chk.row_warning("decisions", index, "referred_on", "Nodošanas datums attiecas tikai uz lietas "
                             "nodošanu citai iestādei; šim lēmumam tas netiks ņemts vērā.")
         elif referred and referred > today().isoformat():
-            chk.row_error("decisions", index, "referred_on", f"Nodošanas datums {_dmy(referred)} ir nākotnē. "
+            chk.row_error("decisions", index, "referred_on", f"Nodošanas datums {dmy(referred)} ir nākotnē. "
                           "Ierakstiet dienu, kad lieta nodota (vai atstājiet tukšu).")
 
 
@@ -267,12 +268,13 @@ def _check_follow_up(chk: Checker, day: date | None) -> None:
             chk.row_error("follow_up", index, "new_deadline", "Lēmums mainīts: ierakstiet jauno termiņu "
                           "(un komentārā — kas mainīts).")
         if new and day is not None and new < day.isoformat():
-            chk.row_error("follow_up", index, "new_deadline", f"Jaunais termiņš {_dmy(new)} ir pirms "
-                          f"sanāksmes ({day:%d.%m.%Y}).")
+            chk.row_error("follow_up", index, "new_deadline", f"Jaunais termiņš {dmy(new)} ir pirms "
+                          f"sanāksmes ({lv.date_short(day)}).")
 
 
-def _dmy(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")
+def dmy(iso: str) -> str:
+    """An ISO date as schools write it ("15.03.2026")."""
+    return lv.date_short(date.fromisoformat(iso))
 
 
 def check(chk: Checker) -> None:
@@ -281,7 +283,7 @@ def check(chk: Checker) -> None:
     raw_day = chk.get("date")
     day = date.fromisoformat(raw_day) if raw_day else None
     if day is not None and day > today():
-        chk.error("date", NO_FUTURE.format(day=day, today=today()))
+        chk.error("date", NO_FUTURE.format(day=lv.date_short(day), today=lv.date_short(today())))
     cases = _check_agenda(chk)
     _check_decisions(chk, cases, day)
     _check_follow_up(chk, day)

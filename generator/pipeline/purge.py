@@ -372,8 +372,8 @@ def inactive_cases(conn: sqlite3.Connection, ws: Workspace, today: date, record:
         if erase_on <= today:
             due.append(case_id)
         else:
-            waiting.append(f"    {case_id}: pēdējā darbība {date.fromisoformat(last):%d.%m.%Y}.; personas dati "
-                           f"tiks dzēsti, sākot no {erase_on:%d.%m.%Y}.")
+            waiting.append(f"    {case_id}: pēdējā darbība {lv.date_short(date.fromisoformat(last))}.; personas "
+                           f"dati tiks dzēsti, sākot no {lv.date_short(erase_on)}.")
     if record:  # a warned case that came back to life, closed or was purged is no longer warned about
         active = [c for c in warned if c not in due and not any(c in w for w in waiting)]
         conn.executemany("DELETE FROM purge_warnings WHERE case_id = ?", [(c,) for c in active])

@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..core import lv
 from ..core.vocab import AGENDA_ITEM_KINDS, CASE_STATUSES, DECISION_KINDS, DECISION_RESULTS
 from ..forms.f5 import DECISION_REF
 
@@ -60,7 +61,7 @@ def _date_forms(iso: str) -> list[str]:
         d = date.fromisoformat(iso)
     except ValueError:
         return []
-    return [iso, d.strftime("%d.%m.%Y"), f"{d.day}.{d.month}.{d.year}"]
+    return [iso, lv.date_short(d), f"{d.day}.{d.month}.{d.year}"]
 
 
 @dataclass

@@ -14,6 +14,7 @@ from datetime import date
 from ..cases.decisions import Decision, open_decisions
 from ..cases.meetings import Item, earlier_in_year
 from ..cases.register import CaseReport, agenda_cases, case_reports, get_case
+from ..core import lv
 from ..core.config import Config
 from ..core.vocab import DECISION_KINDS, LEGAL_BASES, REFERRAL_TO
 
@@ -57,8 +58,9 @@ def _class(text: str) -> str:
     return text if not text or "klase" in text.lower() else f"{text} klase"
 
 
-def _dmy(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y.")
+def dmy(iso: str) -> str:
+    """An ISO date as the protocols write it ("15.03.2026.")."""
+    return lv.date_short(date.fromisoformat(iso)) + "."
 
 
 def _basis(r: CaseReport) -> list[str]:
@@ -68,13 +70,13 @@ def _basis(r: CaseReport) -> list[str]:
     basis = LEGAL_BASES.get(r.legal_basis, r.legal_basis)
     if r.legal_basis == "other" and r.legal_basis_other:
         basis = f"{basis} — {r.legal_basis_other}"
-    told = (f"informēti {_dmy(r.parents_informed_on)}" if r.parents_informed and r.parents_informed_on
+    told = (f"informēti {dmy(r.parents_informed_on)}" if r.parents_informed and r.parents_informed_on
             else "informēti" if r.parents_informed else "nav informēti")
     return [f"Ziņošanas pamats: {basis}; vecāki {told}"]
 
 
 def _report_text(r: CaseReport) -> str:
-    return "\n".join([f"Ziņojums {_dmy(r.report_date)}", *_basis(r), f"Situācija: {r.situation}",
+    return "\n".join([f"Ziņojums {dmy(r.report_date)}", *_basis(r), f"Situācija: {r.situation}",
                       f"Veiktās darbības: {r.actions}", f"Nav atrisināts, jo: {r.why_unsolved}"])
 
 
@@ -90,16 +92,16 @@ def decision_line(d: Decision, on: date) -> str:
     if d.responsible:
         parts.append(f"atbildīgie: {d.responsible}")
     if d.due:
-        parts.append(f"termiņš: {_dmy(d.due)}" + (" (nokavēts)" if d.overdue(on) else ""))
+        parts.append(f"termiņš: {dmy(d.due)}" + (" (nokavēts)" if d.overdue(on) else ""))
     if d.referred_on and d.kind in REFERRAL_TO:
-        parts.append(f"nodots {_dmy(d.referred_on)}")
+        parts.append(f"nodots {dmy(d.referred_on)}")
     return "; ".join(parts)
 
 
 def follow_up_rows(conn: sqlite3.Connection, day: date) -> list[dict[str, str]]:
     """The F5 "Lēmumu izpilde" rows of a meeting on ``day``: every open decision with owner and deadline."""
     return [{"ref": d.ref, "case_id": d.case_id, "task": decision_text(d), "responsible": d.responsible,
-             "deadline": _dmy(d.due) if d.due else ""} for d in open_decisions(conn, day)]
+             "deadline": dmy(d.due) if d.due else ""} for d in open_decisions(conn, day)]
 
 
 def describe(conn: sqlite3.Connection, cfg: Config, item: Item) -> tuple[str, str]:

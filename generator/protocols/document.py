@@ -27,7 +27,7 @@ from ..core.vocab import DECISION_KINDS, DECISION_RESULTS
 from ..documents.render import TEMPLATE_NAMES
 from ..documents.render import TEMPLATE_VARIABLES as ALL_TEMPLATE_VARIABLES
 from ..documents.tables import Block, add_row, new_table
-from .agenda import agenda_line, decision_line, describe
+from .agenda import agenda_line, decision_line, describe, dmy
 
 Mode = Literal["draft", "final", "blank"]
 TEMPLATE_NAME = TEMPLATE_NAMES["protocol"]
@@ -167,7 +167,7 @@ def _follow_up(block: Block, conn: sqlite3.Connection, meeting: Meeting, mode: M
     for r in reviews_at(conn, meeting.id):
         _text(block, decision_line(r.decision, day), size=11, indent=0.5, before=4, keep=True)
         result = DECISION_RESULTS.get(r.result or "", "nav norādīts")
-        moved = f"jauns termiņš {date.fromisoformat(r.new_deadline):%d.%m.%Y}." if r.new_deadline else ""
+        moved = f"jauns termiņš {dmy(r.new_deadline)}" if r.new_deadline else ""
         extra = [x for x in (r.outcome, moved) if x]
         _text(block, result + (" — " + "; ".join(extra) if extra else ""), label="Izpilde:", size=11, indent=0.5)
 
@@ -179,9 +179,9 @@ def _decision_made(d: Decision) -> str:
     if d.responsible:
         parts.append(f"atbildīgie: {d.responsible}")
     if d.deadline:
-        parts.append(f"termiņš: {date.fromisoformat(d.deadline):%d.%m.%Y}.")
+        parts.append(f"termiņš: {dmy(d.deadline)}")
     if d.referred_on:
-        parts.append(f"nodots {date.fromisoformat(d.referred_on):%d.%m.%Y}.")
+        parts.append(f"nodots {dmy(d.referred_on)}")
     return "; ".join(parts)
 
 
