@@ -12,10 +12,8 @@ case never blanks another open case's own name.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..cases.perms import save_private_workbook
 from ..core import lv
 from ..core.vocab import AGENDA_ITEM_KINDS, CASE_STATUSES, DECISION_KINDS, DECISION_RESULTS
 from ..forms.f5 import DECISION_REF
@@ -193,16 +192,7 @@ def redact_workbook(src: Path, dest: Path | None, red: Redactor, purged_cases: s
                 if new != c.value:
                     c.value, changed = new, True
     if changed and dest is not None:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx", dir=dest.parent)
-        os.close(fd)
-        try:
-            wb.save(tmp)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_private_workbook(wb, dest)
     wb.close()
     return changed
 

@@ -8,9 +8,7 @@ file and folder here is owner-only: protocols name pupils.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +28,7 @@ from ..cases.perms import (
     private_dir,
     private_file,
     protect_workspace,
+    save_private_workbook,
 )
 from ..core.errors import CaseError, PeriodError
 from ..core.period import Period, resolve_period
@@ -113,18 +112,7 @@ def _write_form(ws: Workspace, conn: sqlite3.Connection, meeting: Meeting, dest:
             values[lay.slot(key).sheet][lay.slot(key).cell] = value
     ctx = MeetingContext(cfg, Period(meeting.period, cfg.period.kind), board, agenda=rows,
                          follow_up=follow_up_rows(conn, meeting.meeting_date))
-    wb = build_workbook(form, ctx, values)
-    private_dir(dest.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return dest
+    return save_private_workbook(build_workbook(form, ctx, values), dest)
 
 
 def new_protocol(ws: Workspace, day: date, place: str | None = None, today: date | None = None) -> NewProtocol:
