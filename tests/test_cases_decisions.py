@@ -14,7 +14,6 @@ from generator.core.workspace import Workspace
 from generator.documents.coop_summary import cooperation_summary, summarise_records
 from generator.documents.dataset import Dataset
 from generator.documents.report import make_report
-from generator.forms import f5
 from generator.protocols import final_path, new_protocol
 from generator.store import open_store
 from tests.test_cases_support import (
@@ -151,7 +150,7 @@ def test_meeting_record_dated_after_receipt_and_bad_decisions_are_refused(mini_w
          "deadline": "01.01.2026"},
         {"case_id": ids[ELZA], "kind": "nodot bāriņtiesai"},
     ])
-    monkeypatch.setattr(f5, "today", lambda: date(2026, 2, 9))
+    monkeypatch.setattr("generator.core.period.today", lambda: date(2026, 2, 9))
     summary = ingest(mini_ws)
     assert summary.rejected == 1
     assert summary.results[0].errors == [

@@ -11,7 +11,6 @@ from docx import Document
 
 from generator.cases.identity import CASE_ID_RE, identity_keys, normalise_name
 from generator.core.workspace import Workspace
-from generator.forms import f5
 from generator.protocols import new_protocol
 from tests.test_cases_support import (
     ELZA,
@@ -121,7 +120,7 @@ def test_basis_other_needs_its_text_and_informed_needs_a_date(mini_ws: Workspace
 
 def test_report_dated_after_its_receipt_is_refused_naming_the_cell(mini_ws: Workspace,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(f5, "today", lambda: date(2026, 1, 20))
+    monkeypatch.setattr("generator.core.period.today", lambda: date(2026, 1, 20))
     drop_f3(mini_ws, "ludzas-vsk", ZANE, date="2026-03-15", parents_informed_on="2026-01-10")
     summary = ingest(mini_ws)
     assert summary.rejected == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..core import lv
+from ..core import period as core_period
 from ..core.config import InstitutionKind
 from ..core.vocab import LEGAL_BASES, RISK_GROUPS
 from . import f5
@@ -62,7 +63,7 @@ PAGE = Sheet(
 
 def check(chk: Checker) -> None:
     """Dates no later than the day the report arrives; the basis and the parents' notice consistent."""
-    received = f5.today()  # one clock for every form (tests move it there)
+    received = core_period.today()
     dates = {k: chk.get(k) for k in ("date", "pupil_birth_date", "parents_informed_on")}
     for key, what in (("date", "Ziņojuma datums"), ("parents_informed_on", "Vecāku informēšanas datums"),
                       ("pupil_birth_date", "Dzimšanas datums")):

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..core import lv
+from ..core import period as core_period
 from ..core.config import KIND_GROUP_LABELS, Config, InstitutionKind
 from ..core.vocab import (
     AGENDA_ITEM_KINDS,
@@ -49,9 +50,6 @@ def decision_ref(number: int, year: int, seq: int) -> str:
     return f"{number}/{year}.{seq}"
 
 
-def today() -> date:
-    """The day a form is received (a function so tests can move the clock)."""
-    return date.today()
 
 
 @dataclass
@@ -249,7 +247,7 @@ def _check_decisions(chk: Checker, cases: dict[int, dict[str, Any]], day: date |
         if referred and kind not in REFERRAL_TO:
             chk.row_warning("decisions", index, "referred_on", "Nodošanas datums attiecas tikai uz lietas "
                             "nodošanu citai iestādei; šim lēmumam tas netiks ņemts vērā.")
-        elif referred and referred > today().isoformat():
+        elif referred and referred > core_period.today().isoformat():
             chk.row_error("decisions", index, "referred_on", f"Nodošanas datums {dmy(referred)} ir nākotnē. "
                           "Ierakstiet dienu, kad lieta nodota (vai atstājiet tukšu).")
 
@@ -282,8 +280,8 @@ def check(chk: Checker) -> None:
     decisions name a case, owner and deadline; the meeting is not dated after the form arrived."""
     raw_day = chk.get("date")
     day = date.fromisoformat(raw_day) if raw_day else None
-    if day is not None and day > today():
-        chk.error("date", NO_FUTURE.format(day=lv.date_short(day), today=lv.date_short(today())))
+    if day is not None and day > core_period.today():
+        chk.error("date", NO_FUTURE.format(day=lv.date_short(day), today=lv.date_short(core_period.today())))
     cases = _check_agenda(chk)
     _check_decisions(chk, cases, day)
     _check_follow_up(chk, day)

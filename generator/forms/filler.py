@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +200,7 @@ def _f3(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
         "unexcused_lessons": rng.randint(21, 80), "has_iap": rng.choice(["jā", "nē"]),
         "actions": "Sarunas ar izglītojamo un vecākiem, atbalsta komandas sanāksme, IAP izstrāde.",
         "why_unsolved": "Vecāki nesadarbojas, ģimenei nepieciešams sociālā dienesta atbalsts.",
-        "date": min(_day(rng, ctx.period), date.today().isoformat()),  # a report is never dated ahead
+        "date": _day(rng, ctx.period),
         "legal_basis": ctx.choices("legal_basis")[0][1], "parents_informed": "jā",
     }
     v["parents_informed_on"] = v["date"]
