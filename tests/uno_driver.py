@@ -145,6 +145,10 @@ class Session:
         """File > Save As… "Excel 2007-365 (.xlsx)", keeping the format."""
         self.doc.storeToURL(uno.systemPathToFileUrl(path), _props(FilterName=EXCEL_FILTER, Overwrite=True))
 
+    def export_pdf(self, path: str) -> None:
+        """File > Export as PDF (every sheet, with the workbook's own print setup)."""
+        self.doc.storeToURL(uno.systemPathToFileUrl(path), _props(FilterName="calc_pdf_Export"))
+
     def close(self) -> None:
         if self.doc is not None:
             self.doc.close(True)
