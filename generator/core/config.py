@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -391,8 +390,3 @@ class Config(Strict):
         """A short hash identifying this edition of the plan (goals, activities, indicators)."""
         blob = json.dumps(self.plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
-
-
-def today() -> date:
-    """Indirection so tests can pin the date."""
-    return date.today()

@@ -1,4 +1,4 @@
-"""The standard workbooks F1–F4 (and F5 once registered): one definition each, from which the blank
+"""The standard workbooks F1–F5: one definition each, from which the blank
 workbook is written, a filled one is read back and validated, and realistic test data is produced.
 
 Public API (other modules code against exactly these names)::

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core.vocab import STATUSES_NEEDING_COMMENT
+from ..core.vocab import PARTICIPANT_GROUPS, STATUSES_NEEDING_COMMENT
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table, activity_label
 
 if TYPE_CHECKING:
@@ -21,11 +21,11 @@ ACTIVITY_COLUMNS = (
     Field("title", "Nosaukums, apraksts", required=True, width=30, lines=2),
     Field("date", "Datums", "date", required=True, width=12, help="Piemēram 12.03.2025."),
     Field("place", "Norises vieta", width=16),
-    Field("pupils", "Izglītojamie", "int", width=12, help="Cik izglītojamo piedalījās aktivitātē."),
-    Field("parents", "Vecāki", "int", width=8, help="Cik vecāku piedalījās aktivitātē."),
-    Field("teachers", "Pedagogi, speciālisti", "int", width=10,
+    Field("pupils", PARTICIPANT_GROUPS["pupils"], "int", width=12, help="Cik izglītojamo piedalījās aktivitātē."),
+    Field("parents", PARTICIPANT_GROUPS["parents"], "int", width=8, help="Cik vecāku piedalījās aktivitātē."),
+    Field("teachers", PARTICIPANT_GROUPS["teachers"], "int", width=10,
           help="Cik pedagogu un atbalsta speciālistu piedalījās aktivitātē."),
-    Field("others", "Citi", "int", width=8,
+    Field("others", PARTICIPANT_GROUPS["others"], "int", width=8,
           help="Cik citu dalībnieku piedalījās (piemēram, sadarbības iestāžu pārstāvji)."),
     Field("impact", "Ietekme uz stratēģiskajiem mērķiem", width=30, lines=2),
     Field("factors", "Veicinošie un kavējošie faktori", width=30, lines=3),
@@ -71,7 +71,7 @@ PAGE_STATUS = Sheet(
 def check(chk: Checker) -> None:
     """Cross-field rules of F1."""
     for index, row in chk.rows("activities"):
-        people = sum(row.get(k) or 0 for k in ("pupils", "parents", "teachers", "others"))
+        people = sum(row.get(k) or 0 for k in PARTICIPANT_GROUPS)
         if people and not row.get("impact"):
             chk.row_warning("activities", index, "impact",
                             f"Aktivitātē piedalījās {people} dalībnieki, bet ietekme nav aprakstīta. "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..core.config import Config, Institution, InstitutionKind
-from ..core.vocab import EDUCATION_LEVELS, RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
+from ..core.vocab import EDUCATION_LEVELS, LEAVING_GRADES, RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table
 from .values import fmt_number
 
@@ -85,7 +85,7 @@ PAGE_MAIN = Sheet(
             _note("insufficient_grade_subjects", "Mācību priekšmeti (nepietiekams vērtējums)", "Kuros priekšmetos."),
             _count("repeating", "Izglītojamie, kuri atkārto mācību gadu"),
             _note("repeating_subjects", "Mācību priekšmeti (atkārto mācību gadu)", "Kuros priekšmetos."),
-            _count("grade9_exam_failed", "9. klašu izglītojamie, kuri nenokārtoja valsts pārbaudījumus", stage="7-9"),
+            _count("grade9_exam_failed", "9. klašu izglītojamie, kuri nenokārtoja valsts pārbaudījumus", stage=LEAVING_GRADES["9"]),
         )),
         Section("5. Atbalsts izglītojamajiem un ģimenēm", (
             _count("support_measures_basic", "Izglītojamie, kuriem sniegti PMP atbalsta pasākumi (1.–9. kl.)",
@@ -108,8 +108,8 @@ PAGE_MAIN = Sheet(
             Field("has_pmp_plan", "Skolai ir PMP prevencijas darba plāns", "choice", required=True, choices="yesno"),
             _note("measures_needed", "Nepieciešamie pasākumi PMP mazināšanai", "Kas vēl būtu vajadzīgs."),
         )),
-        Section("8. 9. klašu beidzēji", _outcomes("9", "7-9")),
-        Section("9. 12. klašu beidzēji", _outcomes("12", "10-12")),
+        Section("8. 9. klašu beidzēji", _outcomes("9", LEAVING_GRADES["9"])),
+        Section("9. 12. klašu beidzēji", _outcomes("12", LEAVING_GRADES["12"])),
     ),
 )
 
