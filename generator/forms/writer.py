@@ -329,7 +329,7 @@ def _write_help(wb: Workbook, form: FormDef, ctx: FormContext, lay: Layout) -> N
         ws.column_dimensions[get_column_letter(col)].width = width
     ws["A1"] = f"{form.form_id}. {form.title} — norādījumi"
     ws["A1"].font = Font(bold=True, size=14)
-    lines = [f"Iestāde: {ctx.institution.name}", f"Periods: {ctx.period.label}", "", *form.instructions,
+    lines = [f"Iestāde: {ctx.institution.name}", f"Periods: {ctx.period.label}", "", *form.instructions_for(ctx),
              *GENERAL_INSTRUCTIONS]
     for row, text in enumerate(lines, start=2):
         ws.cell(row, 1, safe_text(text))  # one line each, running across the empty cells to its right
