@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.dataset import Dataset
+from generator.core.period import Period
+from generator.core.workspace import Workspace, resources_dir
+from generator.documents.dataset import Dataset
 from generator.documents.make_templates import BUILDERS, FONT
 from generator.documents.pdf import find_soffice, to_pdf
 from generator.documents.plan import make_plan
 from generator.documents.report import make_report
-from generator.period import Period
 from generator.protocols.template import TEMPLATE_NAME
-from generator.workspace import Workspace, resources_dir
 
 from .test_documents_report import dataset
 

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from ..workspace import resources_dir
+from ..core.workspace import resources_dir
 
 #: The one font the templates name. Every Windows and macOS has it; on Linux, Liberation Serif (Debian:
 #: fonts-liberation2) has the same metrics, so LibreOffice breaks lines and pages where Word does.
