@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from generator.core.period import Period
-from generator.core.workspace import RUNTIME_DIRS, Workspace
+from generator.core.workspace import Workspace
 from generator.forms import fill_workbook, form_filename, read_submission
 from generator.intake import process_file
 from generator.intake.safety import Limits
@@ -42,15 +42,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not _has_uno(), reason="Libre
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+def ws(mini_ws: Workspace) -> Workspace:
     """The Ludza programme: zilupes-vsk owes 17 plan-activity statuses, the board 11 indicator rows."""
-    root = tmp_path / "ws"
-    root.mkdir()
-    for name in RUNTIME_DIRS:
-        (root / name).mkdir()
-    shutil.copyfile(PRESET, root / "config.toml")
-    monkeypatch.setenv("PMP_WORKSPACE", str(root))
-    return Workspace(root)
+    shutil.copyfile(PRESET, mini_ws.config_path)
+    return Workspace(mini_ws.root)
 
 
 def _fill(ws: Workspace, form_id: str, inst: str, seed: int = 3) -> Path:

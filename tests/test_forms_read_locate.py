@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from generator.core.config import Config
 from generator.core.period import Period
 from generator.core.workspace import Workspace
-from generator.forms import fill_workbook, read_submission
+from generator.forms import fill_workbook, read_submission, write_marked_copy
 from generator.forms.definitions import FORMS
 from generator.forms.fields import layout
 from generator.forms.locate import PREFIX, field_name, parse_ref, table_name
@@ -115,3 +115,24 @@ def test_notes_far_below_a_table_are_ignored(cfg: Config, tmp_path: Path) -> Non
     wb.save(path)
     after = read_submission(path, cfg)
     assert after.data == before.data and after.messages == before.messages
+
+
+def test_row_inserted_into_statuses_marks_the_copy_at_the_forms_own_cells(cfg: Config, tmp_path: Path) -> None:
+    """A row inserted between the two statuses of "sd" (names adjusted as Calc does): messages name the
+    cells the school sees; the marked copy, which is the form as written, marks each status's own row."""
+    path = fill_workbook(cfg, "F1", P2025, "sd", tmp_path / "f.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Plāna izpilde"]
+    ws.insert_rows(12)
+    wb.defined_names[table_name("statuses")].attr_text = "'Plāna izpilde'!$A$10:$C$13"
+    ws["B12"] = "īstenota"  # typed into the inserted row, which names no activity
+    ws["B13"] = "gandrīz"
+    wb.save(path)
+    sub = read_submission(path, cfg)
+    assert [(m.cell, m.text[:40]) for m in sub.errors] == [
+        ("A12", "Obligāts lauks nav aizpildīts. Lūdzu, ai"), ("B13", "“gandrīz” nav atļauta vērtība. Izvēlieti")]
+    out = write_marked_copy(sub, cfg, tmp_path / "marked.xlsx")
+    marked = load_workbook(out)["Plāna izpilde"]
+    assert marked["B12"].value == "gandrīz" and marked["B12"].comment.text.startswith("Kļūda: “gandrīz”")
+    assert marked["B11"].comment is None and marked["A12"].comment is None
+    assert marked["B11"].value == load_workbook(path)["Plāna izpilde"]["B11"].value

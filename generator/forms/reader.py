@@ -1,4 +1,8 @@
-"""Reading a filled workbook back: cell values through python-calamine, then the definition's checks.
+"""Reading a filled workbook back: locate its regions, read their cells, then the definition's checks.
+
+Regions are found by the defined names the writer adds (``locate.py``), so rows a person inserted or
+deleted, or a renamed sheet, move nothing: every field is read from its own cell and every row of a
+table up to its end. What cannot be located with certainty is one message, never values from wrong cells.
 
 Speed matters (the intake reads every submission): cells are read by python-calamine (a compiled
 reader, many times faster than openpyxl, which stays for writing workbooks). What calamine does not
@@ -81,16 +85,11 @@ class _Book:
         """The first ``nrows`` rows (all when None) of ``sheet`` from A1, ``width`` values each, errors
         as :class:`CellError`."""
         data = self.calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-        errors = self.package.error_cells(sheet)
-        out = []
-        for n, row in enumerate(data, start=1):
-            values = [_cell(v) for v in row[:width]]
-            values += [None] * (width - len(values))
-            for col in range(1, width + 1):
-                if (n, col) in errors:
-                    values[col - 1] = errors[(n, col)]
-            out.append(tuple(values))
-        return out
+        out = [[_cell(v) for v in row[:width]] + [None] * (width - len(row)) for row in data]
+        for (row, col), error in self.package.error_cells(sheet).items():
+            if row <= len(out) and col <= width:
+                out[row - 1][col - 1] = error
+        return [tuple(row) for row in out]
 
     def close(self) -> None:
         self.calamine.close()
@@ -113,13 +112,15 @@ def _as_int(value: Any) -> int | None:
     return int(f) if f.is_integer() else None
 
 
-def _prefilled_end(rows: list[tuple[Any, ...]], place: TablePlace, ts: TableSlot) -> int:
-    """A form without region names: a prefilled table ends at its last row with a locked value
-    (inserted rows have none), at most MAX_EXTRA_ROWS past its header."""
+def _table_end(ts: TableSlot, place: TablePlace, grid: _Sheet) -> int:
+    """A table's last row: its name's, or in a form without names, for a prefilled table its last row
+    with a locked value (inserted rows have none), at most MAX_EXTRA_ROWS past its header."""
+    if place.last_row is not None:
+        return place.last_row
     locked = [n for n, f in enumerate(ts.table.columns) if f.locked]
     last = place.header_row
-    for r in range(place.header_row + 1, min(len(rows), place.header_row + MAX_EXTRA_ROWS) + 1):
-        if any(not is_empty(rows[r - 1][place.col - 1 + n]) for n in locked):
+    for r in range(place.header_row + 1, min(len(grid.rows), place.header_row + MAX_EXTRA_ROWS) + 1):
+        if any(not is_empty(grid.at(r, place.col + n)) for n in locked):
             last = r
     return last
 
@@ -191,7 +192,11 @@ def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: _Book, sub: Submi
     except LayoutProblem as e:
         sub.messages.append(_whole(str(e), sheet=e.sheet))
         return None
-    moved = loc.moved(lay)
+    lasts = {ts.table.key: _table_end(ts, loc.tables[ts.table.key], sheets[ts.sheet]) for ts in lay.tables}
+    sizes = {ts.table.key: len(ts.table.prefill(ctx)) if ts.table.prefill else ts.table.rows for ts in lay.tables}
+    # Moved: anything not where the form as written has it (then messages name the cells as the school
+    # sees them, and a map leads the marked copy back to the form's own cells).
+    moved = loc.moved(lay) or any(lasts[k] - loc.tables[k].header_row != sizes[k] for k in lasts)
     cells = Cells()
     singles: dict[str, Any] = {}
     tables: dict[str, RawRows] = {}
@@ -237,19 +242,23 @@ def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: _Book, sub: Submi
                 continue
             place = loc.tables[ts.table.key]
             columns = ts.table.columns
-            last = place.last_row if place.last_row is not None else _prefilled_end(grid.rows, place, ts)
-            canonical_rows = len(ts.table.prefill(ctx)) if ts.table.prefill else ts.table.rows
-            as_written = not moved and last - place.header_row == canonical_rows
+            last, as_written = lasts[ts.table.key], not moved
             cells.tables[ts.table.key] = (actual_sheet, place.col)
             rows: RawRows = []
+            written = 0  # rows read that the form as written has (for the marked copy)
             for r in range(place.header_row + 1, last + 1):
                 values = {f.key: grid.at(r, place.col + n) for n, f in enumerate(columns)}
                 if all(is_empty(v) for v in values.values()):
                     continue  # an empty row never ends a table: rows after it are read too
                 # The row's place in the form as written: by position, or (after inserted or deleted rows)
-                # by order among the filled rows; a free table's rows past its written size have none.
-                index = r - place.header_row - 1 if as_written else len(rows)
-                inside = ts.table.prefill is not None or index < ts.table.rows
+                # by order; a row inserted into a prefilled table (no locked text) or past a free
+                # table's written size has none.
+                index = r - place.header_row - 1 if as_written else written
+                if ts.table.prefill is not None:
+                    inside = as_written or any(not is_empty(values[f.key]) for f in columns if f.locked)
+                else:
+                    inside = index < ts.table.rows
+                written += inside
                 for n, f in enumerate(columns):
                     actual = f"{get_column_letter(place.col + n)}{r}"
                     canonical = ts.cell(index, f.key) if inside else None
