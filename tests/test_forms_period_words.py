@@ -30,7 +30,7 @@ def _f1_with_date(ws: Workspace, tmp_path: Path, typed: str) -> Path:
 def test_event_after_the_receipt_day_is_warned_about(mini_ws: Workspace, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     path = _f1_with_date(mini_ws, tmp_path, "12.03.2025")
-    monkeypatch.setattr("generator.core.config.today", lambda: date(2025, 3, 1))
+    monkeypatch.setattr("generator.core.period.today", lambda: date(2025, 3, 1))
     sub = read_submission(path, mini_ws.config)
     assert sub.ok  # accepted: a warning, not an error
     assert [m.line() for m in sub.messages if m.cell == "C7"] == [
@@ -42,7 +42,7 @@ def test_event_after_the_receipt_day_is_warned_about(mini_ws: Workspace, tmp_pat
 def test_event_on_or_before_the_receipt_day_is_fine(mini_ws: Workspace, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     path = _f1_with_date(mini_ws, tmp_path, "12.03.2025")
-    monkeypatch.setattr("generator.core.config.today", lambda: date(2025, 3, 12))
+    monkeypatch.setattr("generator.core.period.today", lambda: date(2025, 3, 12))
     sub = read_submission(path, mini_ws.config)
     assert not [m for m in sub.messages if m.cell == "C7"]
 
@@ -50,7 +50,7 @@ def test_event_on_or_before_the_receipt_day_is_fine(mini_ws: Workspace, tmp_path
 def test_filled_demo_forms_carry_no_future_events(mini_ws: Workspace, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # The demo fills the current period: its events must not lie after today.
-    monkeypatch.setattr("generator.core.config.today", lambda: date(2024, 11, 30))
+    monkeypatch.setattr("generator.core.period.today", lambda: date(2024, 11, 30))
     for seed in range(5):
         path = fill_workbook(mini_ws.config, "F1", P2025, "sd", tmp_path / f"f1_{seed}.xlsx", seed=seed)
         sub = read_submission(path, mini_ws.config)

@@ -67,3 +67,10 @@ def resolve_period(cfg: Config, year: int | None, today: date | None = None) -> 
                           f"norādiet --period starp {years[0]} un {years[-1]}")
     return period
 
+
+def today() -> date:
+    """The current day: what an F1 event's date is checked against and where the filler's events end.
+
+    One function (looked up at call time) so that tests can pin the day with ``monkeypatch``.
+    """
+    return date.today()

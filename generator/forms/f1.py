@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..core import config as core_config
 from ..core import lv
+from ..core import period as core_period
 from ..core.vocab import PARTICIPANT_GROUPS, STATUSES_NEEDING_COMMENT
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table, activity_label
 
@@ -71,7 +71,7 @@ PAGE_STATUS = Sheet(
 
 def check(chk: Checker) -> None:
     """Cross-field rules of F1."""
-    received = core_config.today()
+    received = core_period.today()
     for index, row in chk.rows("activities"):
         held = date.fromisoformat(row["date"]) if isinstance(row.get("date"), str) else None
         if held is not None and held > received:

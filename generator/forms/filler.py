@@ -28,7 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ..core import config as core_config
+from ..core import period as core_period
 from ..core.config import MANUAL, Config
 from ..core.errors import FormError
 from ..core.period import Period
@@ -99,7 +99,7 @@ def _place(lay: Layout, single: dict[str, Any], tables: dict[str, list[dict[str,
 
 def _day(rng: random.Random, period: Period) -> str:
     """A day of the period, not after today (an F1 reports what has happened; a later day is warned about)."""
-    now = core_config.today()
+    now = core_period.today()
     end = min(period.end, now) if now >= period.start else period.end
     span = (end - period.start).days
     return (period.start + timedelta(days=rng.randint(0, span))).isoformat()
