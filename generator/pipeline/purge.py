@@ -26,7 +26,7 @@ from ..cases.perms import outbox_protocols_dir, protect_workspace
 from ..core.errors import CaseError
 from ..core.secret import ensure_secret
 from ..core.workspace import Workspace
-from ..intake.lock import intake_lock
+from ..intake.lock import store_lock
 from ..intake.receipts import receipt_dir, receipt_stem
 from ..store import open_store
 
@@ -238,7 +238,7 @@ def purge(ws: Workspace, case_id: str | None = None, dry_run: bool = False, toda
     cfg = ws.config
     years = cfg.cooperation_group.retention_years
     cutoff = retention_cutoff(today or date.today(), years)
-    with intake_lock(ws, wait=0.0), open_store(ws) as store:
+    with store_lock(ws, wait=0.0), open_store(ws) as store:
         conn = store.conn
         conn.execute("PRAGMA secure_delete=ON")
         if case_id is not None:
