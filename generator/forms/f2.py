@@ -37,7 +37,8 @@ def _outcomes(grade: str, stage: str) -> tuple[Field, ...]:
         _count(f"grade{grade}.certificate", f"Saņēma {'apliecību' if grade == '9' else 'atestātu'}", stage=stage,
                help=f"Izglītojamie, kuri saņēma {'apliecību par vispārējo pamatizglītību' if grade == '9' else 'atestātu par vispārējo vidējo izglītību'}."),
         _count(f"grade{grade}.report_only", "Saņēma tikai liecību", stage=stage,
-               help="Apliecības + tikai liecības kopā jābūt vienādam ar izglītojamo skaitu."),
+               help=f"{'Apliecību' if grade == '9' else 'Atestātu'} un tikai liecību saņēmušo kopā jābūt "
+                    f"tikpat, cik {grade}. klasē mācījās mācību gada beigās."),
     )
 
 
@@ -95,13 +96,15 @@ PAGE_MAIN = Sheet(
             _count("interest_education", "Izglītojamie vismaz vienā interešu izglītības programmā"),
             _count("career_counselling_7_12", "7.–12. klašu izglītojamie, kuri saņēmuši karjeras konsultācijas",
                    stage="7-12"),
-            _count("families_two_talks", "PMP riska izglītojamo ģimenes ar vismaz 2 individuālām sarunām"),
+            _count("families_two_talks", "Ģimenes, kuras mācību gadā vismaz 2 reizes piedalījās individuālās "
+                   "sarunās ar skolu", help="Visu izglītojamo ģimenes (ne tikai PMP riska), vesels skaitlis."),
         )),
         Section("6. Pedagogi un atbalsta personāls", (
             _count("teachers_total", "Pedagogu skaits kopā"),
             _count("teachers_trained", "Pedagogi, kuri apguvuši PMP riska pazīmju atpazīšanu"),
         ) + tuple(Field(f"support_staff.{k}", f"{lbl} (slodzes)", "float", required=True,
-                        help="Slodžu skaits, piemēram 0,5; ja nav — 0.") for k, lbl in SUPPORT_STAFF.items())),
+                        help=f"{lbl}: slodžu skaits skolā, piemēram 0,5; ja šāda amata nav — 0.")
+                  for k, lbl in SUPPORT_STAFF.items())),
         Section("7. PMP prevencijas darbs", (
             Field("has_pmp_plan", "Skolai ir PMP prevencijas darba plāns", "choice", required=True, choices="yesno"),
             _note("measures_needed", "Nepieciešamie pasākumi PMP mazināšanai", "Kas vēl būtu vajadzīgs."),
@@ -143,8 +146,8 @@ FORM = FormDef(
     sheets=(PAGE_MAIN, PAGE_TABLES),
     applies_to=_is_school,
     finish=_finish,
-    instructions=(
-        "Aizpilda katra vispārizglītojošā skola par mācību gadu.",
+    instructions=lambda ctx: (
+        f"Aizpilda katra vispārizglītojošā skola par {ctx.period.school_year} mācību gadu.",
         "Posmi, kurus skola neīsteno, ir atzīmēti ar “—” un nav jāaizpilda.",
         "Riska grupas sakārtojiet pēc nozīmīguma: katram skaitlim 1–4 jābūt tieši vienu reizi.",
     ),
@@ -188,7 +191,8 @@ def check(chk: Checker) -> None:
                               "1.–9. klašu izglītojamo skaitu"),
                              ("support_measures_secondary", chk.sum("pupils_start.10-12"),
                               "10.–12. klašu izglītojamo skaitu"),
-                             ("interest_education", all_pupils, "visu izglītojamo skaitu")):
+                             ("interest_education", all_pupils, "visu izglītojamo skaitu"),
+                             ("families_two_talks", all_pupils, "visu izglītojamo skaitu")):
         n = chk.get(key)
         if n is not None and limit is not None and n > limit and chk.applies(key):
             chk.error(key, f"Skaits ({n}) ir lielāks par {whom} mācību gada sākumā ({limit}). Izlabojiet skaitli.")
