@@ -1,10 +1,10 @@
 """Owner-only permissions for everything that holds children's data: 0700 folders, 0600 files.
 
 The store and the archive are made owner-only by the intake (:func:`generator.store.secure_dir`), the
-key by :func:`generator.core.secret.ensure_secret` (modes set by :mod:`generator.core.platform`; Windows
-has none, the folder's NTFS permissions protect it there); this module covers the protocol folders and re-applies
+key by :func:`generator.core.secret.ensure_secret`; this module covers the protocol folders and re-applies
 the rule to the whole set whenever the cooperation-group commands run (a copy made with another umask,
-a folder restored from a backup).
+a folder restored from a backup). The modes are set by :mod:`generator.core.platform`: Windows has
+none, and the NTFS permissions of the folder protect it there.
 """
 
 from __future__ import annotations
