@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.etree.ElementTree import Element  # the type only: parsing goes through defusedxml
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -123,7 +124,7 @@ def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
     return data
 
 
-def _parse(data: bytes, name: str) -> SafeET.Element:  # type: ignore[name-defined]
+def _parse(data: bytes, name: str) -> Element:
     try:
         return SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException, ValueError) as e:
