@@ -8,6 +8,7 @@ Other modules add their own tables with :func:`register_migration` and fill them
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 __all__ = [
-    "Accepted", "Store", "SubmissionRow", "network_fstype", "open_store", "register_form_handler",
+    "Accepted", "HeldRow", "Store", "SubmissionRow", "network_fstype", "open_store", "register_form_handler",
     "register_migration", "secure_dir",
 ]
 
@@ -73,6 +74,41 @@ CREATE TABLE messages (
     field TEXT NOT NULL,
     text TEXT NOT NULL,
     PRIMARY KEY (submission_id, seq)
+);
+""")
+
+# Version 2 of the intake: what was taken from where (so a crash between archiving a file and removing
+# it from the inbox is not later mistaken for a resend), where it came from (the mail's sender and
+# Message-ID), whether a rejection was our fault (then the same file is processed again, never
+# answered "jau saņemts"), and files HELD for the board: our own exception while checking them, or a
+# sender the mail intake could not vouch for. A held file is not a submission yet; `pmp ingest
+# --retry-held` turns it into one. Rejections recorded by earlier versions that blamed the school for
+# our exception, or for an institution missing from config.toml, are marked retryable here.
+register_migration(2, "held_and_origin", """
+ALTER TABLE submissions ADD COLUMN source_sig TEXT;
+ALTER TABLE submissions ADD COLUMN origin TEXT;
+ALTER TABLE submissions ADD COLUMN retryable INTEGER NOT NULL DEFAULT 0;
+UPDATE submissions SET retryable = 1 WHERE state = 'rejected' AND id IN (
+    SELECT submission_id FROM messages WHERE level = 'error'
+    AND (text LIKE 'Veidlapu neizdevās nolasīt (%' OR text LIKE 'Iestāde “%” nav konfigurācijā%'));
+CREATE TABLE held (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('error', 'sender')),
+    detail TEXT NOT NULL,
+    traceback TEXT NOT NULL DEFAULT '',
+    institution TEXT,
+    form_id TEXT,
+    period INTEGER,
+    received_at TEXT NOT NULL,
+    held_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    original_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    archived_as TEXT NOT NULL,
+    source_sig TEXT,
+    origin TEXT,
+    receipt TEXT NOT NULL
 );
 """)
 
@@ -124,6 +160,33 @@ class SubmissionRow:
     archived_as: str
     errors: list[str]
     warnings: list[str]
+    #: The inbox file's identity when it was taken (device:inode:size:mtime_ns), if known.
+    source_sig: str | None = None
+    #: A rejection caused by us (our exception, our config): the same file is processed again.
+    retryable: bool = False
+
+
+@dataclass
+class HeldRow:
+    """A file held for the board: not a submission yet (see migration 2)."""
+
+    id: int
+    sha256: str
+    kind: str  # error (our own exception) | sender (the mail intake could not vouch for the sender)
+    detail: str  # one Latvian line for the board
+    traceback: str
+    institution: str | None
+    form_id: str | None
+    period: int | None
+    received_at: str
+    held_at: str
+    attempts: int
+    original_name: str
+    size: int
+    archived_as: str
+    source_sig: str | None
+    origin: dict[str, Any]
+    receipt: str
 
 
 def network_fstype(path: Path, mounts_file: Path | None = None) -> str | None:
@@ -155,6 +218,12 @@ def secure_dir(path: Path) -> Path:
     return path
 
 
+_SUB_COLS = ("id, sha256, institution, form_id, period, version, state, received_at, original_name,"
+             " superseded_by, archived_as, source_sig, retryable")
+_HELD_COLS = ("id, sha256, kind, detail, traceback, institution, form_id, period, received_at, held_at,"
+              " attempts, original_name, size, archived_as, source_sig, origin, receipt")
+
+
 class Store:
     """An open store. ``conn`` is in autocommit mode; write with :meth:`transaction`."""
 
@@ -168,10 +237,14 @@ class Store:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does that): then ROLLBACK itself fails
+            # with "cannot rollback", which must not hide the error that matters.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     # ---- reading ---------------------------------------------------------------------------------
     def latest(self, form_id: str, period: int) -> list[Accepted]:
@@ -196,8 +269,7 @@ class Store:
     def history(self, institution: str, form_id: str, period: int) -> list[SubmissionRow]:
         """Every submission of one institution's form for a period, oldest first."""
         rows = self.conn.execute(
-            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
-            " superseded_by, archived_as FROM submissions"
+            f"SELECT {_SUB_COLS} FROM submissions"
             " WHERE institution = ? AND form_id = ? AND period = ? ORDER BY id",
             (institution, form_id, period),
         ).fetchall()
@@ -206,8 +278,7 @@ class Store:
     def by_sha(self, sha256: str) -> SubmissionRow | None:
         """The submission with this content hash, if the store has seen it."""
         r = self.conn.execute(
-            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
-            " superseded_by, archived_as FROM submissions WHERE sha256 = ?",
+            f"SELECT {_SUB_COLS} FROM submissions WHERE sha256 = ?",
             (sha256,),
         ).fetchone()
         return self._row(r) if r else None
@@ -220,8 +291,7 @@ class Store:
     def period_rows(self, period: int) -> list[SubmissionRow]:
         """Every submission of a period, oldest first (for status)."""
         rows = self.conn.execute(
-            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
-            " superseded_by, archived_as FROM submissions WHERE period = ? ORDER BY id",
+            f"SELECT {_SUB_COLS} FROM submissions WHERE period = ? ORDER BY id",
             (period,),
         ).fetchall()
         return [self._row(r) for r in rows]
@@ -246,7 +316,29 @@ class Store:
             id=r[0], sha256=r[1], institution=r[2], form_id=r[3], period=r[4], version=r[5], state=r[6],
             received_at=r[7], original_name=r[8], superseded_by=r[9], archived_as=r[10],
             errors=self._lines(r[0], "error"), warnings=self._lines(r[0], "warning"),
+            source_sig=r[11], retryable=bool(r[12]),
         )
+
+    # ---- held files ------------------------------------------------------------------------------
+    def held(self, sha256: str | None = None) -> list[HeldRow]:
+        """Every held file (oldest first), or the one with this content hash."""
+        where, args = ("WHERE sha256 = ?", (sha256,)) if sha256 else ("", ())
+        rows = self.conn.execute(f"SELECT {_HELD_COLS} FROM held {where} ORDER BY id", args).fetchall()
+        return [HeldRow(*r[:15], json.loads(r[15] or "{}"), r[16]) for r in rows]
+
+    def current_version(self, institution: str, form_id: str, period: int) -> tuple[int, str] | None:
+        """(version, received_at) of the accepted version in use, if any."""
+        row = self.conn.execute(
+            "SELECT version, received_at FROM submissions WHERE institution = ? AND form_id = ? AND period = ?"
+            " AND state = 'accepted' ORDER BY id DESC LIMIT 1", (institution, form_id, period)).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def unrecognised(self, since: str) -> list[SubmissionRow]:
+        """Rejected files whose form or institution could not be told, received on or after ``since``."""
+        rows = self.conn.execute(
+            f"SELECT {_SUB_COLS} FROM submissions WHERE state = 'rejected' AND institution IS NULL"
+            " AND received_at >= ? ORDER BY id", (since,)).fetchall()
+        return [self._row(r) for r in rows]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
