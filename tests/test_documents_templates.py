@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from docx.oxml import OxmlElement
 
 from generator.cli import cli
+from generator.core.workspace import Workspace, resources_dir
 from generator.documents.make_templates import BUILDERS, write_templates
-from generator.templates_lint import lint_templates
-from generator.workspace import Workspace, resources_dir
+from generator.documents.templates_lint import lint_templates
 
 REPO = Path(__file__).resolve().parents[1]
 

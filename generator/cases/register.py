@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..secret import ensure_secret
+from ..core.secret import ensure_secret
+from ..core.vocab import CLOSED_CASE_STATUSES as CLOSED_STATUSES
 from .identity import IdentityKeys, case_id_for, identity_keys
-from .schema import CLOSED_STATUSES
 
 if TYPE_CHECKING:
-    from ..submission import Submission
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
+    from ..forms.submission import Submission
 
 
 def _find_case(conn: sqlite3.Connection, keys: IdentityKeys) -> str | None:

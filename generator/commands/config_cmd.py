@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..config import load_config
-from ..errors import ConfigError
-from ..workspace import DEFAULT_PRESET, PRESETS, init_workspace
+from ..core.config_check import load_config
+from ..core.errors import ConfigError
+from ..core.workspace import DEFAULT_PRESET, PRESETS, init_workspace
 from ._common import domain_errors, get_workspace
 
 
@@ -44,7 +44,7 @@ def config_check() -> None:
             click.echo(line, err=True)
         click.echo(f"config.toml: {len(e.problems)} kļūda(s)", err=True)
         sys.exit(1)
-    from ..templates_lint import lint_templates  # optional: present once documents exist
+    from ..documents.templates_lint import lint_templates  # optional: present once documents exist
 
     problems = lint_templates(ws)
     for line in problems:

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..config import today
-from ..dataset import load_dataset
-from ..errors import DocumentError
+from ..core.config import today
+from ..core.errors import DocumentError
+from ..documents.dataset import load_dataset
 from ._common import domain_errors, get_period, get_workspace, period_option
 
 if TYPE_CHECKING:
-    from ..documents.build import BuildResult
+    from ..pipeline.build import BuildResult
 
 pdf_option = click.option("--pdf", is_flag=True, help="Izveidot arī PDF ar LibreOffice (ja tas ir instalēts).")
 
@@ -81,7 +81,7 @@ def _print_build(result: BuildResult) -> None:
 @domain_errors
 def build_cmd(period: int | None, pdf: bool) -> None:
     """Apstrādā iesūtni, pārbauda pilnīgumu (atgādinājumi) un izveido visus perioda dokumentus."""
-    from ..documents.build import build
+    from ..pipeline.build import build
 
     ws = get_workspace()
     per = get_period(ws, period)
@@ -95,7 +95,7 @@ def build_cmd(period: int | None, pdf: bool) -> None:
 @domain_errors
 def demo_cmd(directory: str) -> None:
     """Visa plūsma ar noklusējuma pašvaldību: veidlapas, aizpildīti iesniegumi, pieņemšana, dokumenti."""
-    from ..documents.demo import run_demo
+    from ..pipeline.demo import run_demo
 
     result = run_demo(Path(directory), today(), progress=lambda msg: click.echo(f"  {msg}"))
     ws = result.workspace

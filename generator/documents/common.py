@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..config import LEVEL_LABELS, Activity, Config, Goal
+from ..core.config import Activity, Config, Goal
+from ..core.vocab import ACTIVITY_STATUSES, LEVEL_LABELS
 
-STATUSES = ("īstenota", "daļēji", "nav īstenota", "nav plānota šogad")
+STATUSES = ACTIVITY_STATUSES
 NO_REPORT = "nav ziņu"
 
 

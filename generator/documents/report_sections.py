@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..config import Activity, Config
-from ..dataset import Dataset
-from ..metrics import ALL_STAGES, BASIC, SECONDARY, fmt, num, pupils
-from ..period import Period
+from ..core.config import Activity, Config
+from ..core.period import Period
 from .common import NO_REPORT, activities_of, goals_by_level, institution_name, refs_text, reported_statuses
+from .dataset import Dataset
+from .metrics import ALL_STAGES, BASIC, SECONDARY, fmt, num, pupils
 from .plan import activity_status
 
 GROUPS = (("pupils", "izglītojamie"), ("parents", "vecāki"), ("teachers", "pedagogi un speciālisti"),

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import Config, Institution
-from ..errors import FormError
-from ..period import Period
-from ..submission import Submission
-from ..workspace import Workspace
+from ..core.config import Config, Institution
+from ..core.errors import FormError
+from ..core.period import Period
+from ..core.workspace import Workspace
 from .definitions import FORMS, get_form
 from .fields import FormContext
 from .filler import fill_workbook
 from .reader import read_submission
+from .submission import Submission
 from .writer import Marks, build_workbook
 
 #: Form ids in order ("F5" is added by the cooperation-group module).

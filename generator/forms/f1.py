@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..core.vocab import STATUSES_NEEDING_COMMENT
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table, activity_label
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def check(chk: Checker) -> None:
             chk.row_warning("activities", index, "funding_source",
                             "Norādīts finansējums, bet nav izvēlēts tā avots. Izvēlieties avotu no saraksta.")
     for index, row in chk.rows("statuses"):
-        if row.get("status") in ("daļēji", "nav īstenota") and not row.get("comment"):
+        if row.get("status") in STATUSES_NEEDING_COMMENT and not row.get("comment"):
             chk.row_warning("statuses", index, "comment",
                             f"Statuss “{row['status']}”, bet nav komentāra. Lūdzu, paskaidrojiet, kāpēc.")
 

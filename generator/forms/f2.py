@@ -8,29 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..config import Config, Institution, InstitutionKind
+from ..core.config import Config, Institution, InstitutionKind
+from ..core.vocab import EDUCATION_LEVELS, RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table
 from .values import fmt_number
 
 if TYPE_CHECKING:
     from .validate import Checker
 
-STAGE_LABELS = {"1-6": "1.–6. klase", "7-9": "7.–9. klase", "10-12": "10.–12. klase"}
-RISK_GROUPS = {
-    "learning": "Mācīšanās un skolas vide",
-    "social_health": "Sociālā vide un veselība",
-    "economic": "Ekonomiskie faktori",
-    "family": "Ģimenes faktori",
-}
-SUPPORT_STAFF = {
-    "psychologist": "Psihologs",
-    "social_pedagogue": "Sociālais pedagogs",
-    "special_pedagogue": "Speciālais pedagogs",
-    "speech_therapist": "Logopēds",
-    "career_consultant": "Karjeras konsultants",
-    "teacher_assistant": "Pedagoga palīgs",
-    "nurse": "Medicīnas māsa",
-}
 
 
 def _count(key: str, label: str, help: str = "", stage: str | None = None, required: bool = True) -> Field:
@@ -172,7 +157,7 @@ def check(chk: Checker) -> None:
         "basic": chk.sum("pupils_start.1-6", "pupils_start.7-9"),
         "secondary": chk.sum("pupils_start.10-12"),
     }
-    words = {"basic": "pamatizglītībā", "secondary": "vidējā izglītībā"}
+    words = EDUCATION_LEVELS
     for stage, pupils in stage_pupils.items():
         for key, what in ((f"at_risk_{stage}", "PMP riskam pakļauto"), (f"dropouts_{stage}", "Mācības pārtraukušo")):
             n = chk.get(key)

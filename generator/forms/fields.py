@@ -15,8 +15,9 @@ from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
 
-from ..config import Config, Institution
-from ..period import Period
+from ..core.config import Config, Institution
+from ..core.period import Period
+from ..core.vocab import ACTIVITY_STATUSES, BASIC_STAGES
 
 Kind = Literal["text", "int", "float", "date", "choice", "bool", "email", "numtext"]
 
@@ -26,7 +27,6 @@ INSTITUTION_CELL = "B2"
 PERIOD_CELL = "B3"
 
 #: Stage applicability keys: a field marked with one is "not applicable" for schools without it.
-BASIC_STAGES = {"1-6", "7-9"}
 
 
 def stage_applies(stage: str | None, inst: Institution) -> bool:
@@ -146,7 +146,7 @@ class FormContext:
 
 
 OTHER_ACTIVITY = "cita, nav plānā"
-STATUSES = ("īstenota", "daļēji", "nav īstenota", "nav plānota šogad")
+STATUSES = ACTIVITY_STATUSES
 
 
 def activity_label(number: str, title: str) -> str:

@@ -16,7 +16,7 @@ faults; each name and the forms it applies to:
 - ``high_unexcused``        F2 (warning): more than 50 unexcused lessons per pupil
 - ``missing_narrative``     F2 (warning): repeating pupils without subjects
 
-An error name that does not apply to the form raises :class:`~generator.errors.FormError`.
+An error name that does not apply to the form raises :class:`~generator.core.errors.FormError`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ..config import MANUAL, Config
-from ..errors import FormError
-from ..period import Period
+from ..core.config import MANUAL, Config
+from ..core.errors import FormError
+from ..core.period import Period
+from ..core.vocab import BASIC_STAGES, RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
 from .definitions import FORMS
-from .f2 import RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
 from .fields import FormContext, Layout, layout
 from .writer import Values, build_workbook
 
@@ -214,7 +214,7 @@ _BUILDERS = {"F1": _f1, "F2": _f2, "F3": _f3, "F4": _f4}
 def _inject(form_id: str, name: str, ctx: FormContext, single: dict[str, Any],
             tables: dict[str, list[dict[str, Any]]]) -> None:
     first = tables["activities"][0] if form_id == "F1" else {}
-    basic = bool(set(ctx.institution.stages) & {"1-6", "7-9"})
+    basic = bool(set(ctx.institution.stages) & BASIC_STAGES)
     stage = "basic" if basic else "secondary"
     if name in ("negative_count", "wrong_type", "missing_required"):
         value = {"negative_count": -5, "wrong_type": "daudz", "missing_required": None}[name]

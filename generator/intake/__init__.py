@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import cases as _cases  # noqa: F401  (registers the F3/F5 handlers and the case tables)
-from ..errors import DiskFull
+from ..core.errors import DiskFull
 from ..store import Store, open_store
 from .diskfull import disk_errors
 from .held import retry_held
@@ -24,7 +23,7 @@ from .safety import Limits, assert_defusedxml
 from .taking import Skipped, scan_inbox
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 __all__ = ["IngestSummary", "Limits", "Origin", "Result", "ingest_once", "process_file", "retry_held"]
 

@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DiskFull
+from ..core.errors import DiskFull
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 DISK_FULL = ("diskā {mount} nav brīvas vietas (brīvi {free}), tāpēc {what} nevarēja saglabāt. Neviens fails "
              "nav zaudēts: tas, kas tika apstrādāts, palika iesūtnē. Atbrīvojiet vietu diskā {mount} "

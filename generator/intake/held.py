@@ -25,7 +25,7 @@ from .receipts import PERIOD_RANGE, ReceiptInfo, display_name, receipt_path, rec
 from .staging import NotTaken, archive_copy, drop_copy, release_source, same_source, stage
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
     from .process import Job, Result, Verdict
     from .safety import Limits
 

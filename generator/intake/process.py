@@ -35,11 +35,12 @@ from typing import TYPE_CHECKING, Literal
 
 from ..forms import read_submission, write_marked_copy
 from ..forms.definitions import FORMS
-from ..store import Store, SubmissionRow, form_handler, open_store, secure_dir
-from ..submission import Message, Submission
+from ..forms.submission import Message, Submission
+from ..store import Store, SubmissionRow, open_store, secure_dir
 from . import held as held_files
 from .bound import bound
 from .diskfull import disk_errors
+from .handlers import HANDLERS
 from .log import log_line
 from .origin import Origin
 from .receipts import (
@@ -60,7 +61,7 @@ from .taking import is_candidate_name, ready
 from .trends import trend_warnings
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 Outcome = Literal["accepted", "rejected", "held", "duplicate", "waiting", "ignored", "failed"]
 _EXT = re.compile(r"^\.[a-z0-9]{1,5}$")
@@ -393,7 +394,7 @@ def store_verdict(job: Job, v: Verdict, ws: Workspace, store: Store) -> tuple[Re
         if cur:
             conn.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, cur[0]))
         if v.accepted and sub is not None:
-            handler = form_handler(v.form_id or "")
+            handler = HANDLERS.get(v.form_id or "")
             data = handler(conn, sid, sub, ws) if handler else sub.data
             conn.execute("UPDATE submissions SET data = ? WHERE id = ?",
                          (json.dumps(data, ensure_ascii=False, default=str), sid))

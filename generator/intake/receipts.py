@@ -14,22 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..config import Config
 from ..core import lv
-from ..period import Period
-from ..workspace import Workspace
+from ..core.config import Config
+from ..core.period import Period
+from ..core.vocab import FORM_TITLES
+from ..core.workspace import Workspace
 
 UNKNOWN_DIR = "_nezinama"
 #: Years a receipt names as a period; any other number in a workbook's hidden sheet is not one.
 PERIOD_RANGE = (1990, 2200)  # cannot clash with an institution id (ids start with a letter or digit)
 
-FORM_TITLES: dict[str, str] = {
-    "F1": "Aktivitāšu pārskats",
-    "F2": "PMP riski. Situācijas apraksts",
-    "F3": "Ziņojums par izglītojamo",
-    "F4": "Rādītāju vērtības",
-    "F5": "Sanāksmes protokols",
-}
 _TOKEN = re.compile(r"^[A-Za-z0-9]{1,8}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -11,7 +11,7 @@ from .receipts import receipt_path, write_atomic
 from .staging import leftovers
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 
 def recover(ws: Workspace, store: Store) -> int:

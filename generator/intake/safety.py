@@ -9,8 +9,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config
-from ..errors import IntakeError
+from ..core.config import Config
+from ..core.errors import IntakeError
 
 EXPECTED = "Gaidīta aizpildīta veidlapa Excel darbgrāmatas formātā .xlsx, kā tā tika izsniegta."
 

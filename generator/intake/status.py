@@ -9,19 +9,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..core.vocab import FORM_TITLES, STATE_LABELS
 from ..forms import owed_forms
+from ..core.period import Period
 from ..forms.definitions import FORMS
-from ..period import Period
 from ..store import HeldRow, SubmissionRow, open_store
-from .receipts import FORM_TITLES, UNKNOWN_DIR, display_name
+from .receipts import UNKNOWN_DIR, display_name
 from .staging import KIND_LV
 from .taking import Skipped, scan_inbox
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..workspace import Workspace
+    from ..core.config import Config
+    from ..core.workspace import Workspace
 
-STATE_LV = {"accepted": "pieņemts", "held": "aizturēts", "rejected": "noraidīts", "missing": "trūkst"}
+STATE_LV = STATE_LABELS
 RETRY_HINT = "Pēc programmas labošanas vai sūtītāja pārbaudes apstrādājiet tos vēlreiz: pmp ingest --retry-held"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-from .workspace import Workspace
+from ..core.workspace import Workspace
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 CURLY = "“”„‘’«»"
@@ -81,7 +81,7 @@ def _unknown_variables(path: Path, name: str, known: set[str]) -> list[str]:
 
 def lint_templates(ws: Workspace) -> list[str]:
     """One Latvian line per template problem; empty when all templates are sound."""
-    from .documents.render import TEMPLATE_NAMES, TEMPLATE_VARIABLES
+    from .render import TEMPLATE_NAMES, TEMPLATE_VARIABLES
 
     problems: list[str] = []
     for key, filename in TEMPLATE_NAMES.items():

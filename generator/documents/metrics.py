@@ -41,14 +41,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .config import MANUAL, METRIC_KEYS, Config, Indicator, IndicatorRow, Target
+from ..core.config import MANUAL, METRIC_KEYS, Config, Indicator, IndicatorRow, Target
+from ..core.vocab import BASIC_STAGES, STAGES
 from .coop_summary import summarise_records
 from .dataset import Dataset
 
 ACHIEVED, PROGRESSING, LAGGING, NO_DATA = "sasniegts", "virzās", "atpaliek", "nav datu"
 ASSESSMENTS = (ACHIEVED, PROGRESSING, LAGGING, NO_DATA)
-BASIC, SECONDARY = ("1-6", "7-9"), ("10-12",)
-ALL_STAGES = BASIC + SECONDARY
+BASIC = tuple(s for s in STAGES if s in BASIC_STAGES)
+SECONDARY = tuple(s for s in STAGES if s not in BASIC_STAGES)
+ALL_STAGES = STAGES
 
 
 def num(value: Any) -> float:

@@ -58,7 +58,7 @@ def summarise_records(records: list[dict[str, Any]]) -> CoopSummary:
 
 
 def cooperation_summary(store: Any, period: Any) -> CoopSummary:
-    """Counts from the meetings held in ``period`` (a :class:`~generator.period.Period`) of an open store."""
-    from .cases import meeting_records
+    """Counts from the meetings held in ``period`` (a :class:`~generator.core.period.Period`) of an open store."""
+    from ..cases import meeting_records
 
     return summarise_records(meeting_records(store.conn, period))

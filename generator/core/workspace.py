@@ -9,7 +9,8 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from .config import Config, load_config
+from .config import Config
+from .config_check import load_config
 from .errors import WorkspaceError
 
 RUNTIME_DIRS = ("forms", "inbox", "outbox", "archive", "templates")
