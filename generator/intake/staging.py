@@ -45,7 +45,7 @@ class Staged:
     """A private, verified copy of one inbox file."""
 
     source: Path
-    copy: Path  # archive/staging/<sha256>.<n>: ours, 0600
+    copy: Path  # archive/staging/<sha256>.<random>.xlsx|.bin: ours, 0600
     sha256: str
     size: int
     signature: Signature  # the source's identity when it was copied
@@ -137,7 +137,9 @@ def stage(path: Path, archive: Path, now: float) -> Staged | NotTaken:
         part.unlink(missing_ok=True)
         return NotTaken("changing")
     sha = h.hexdigest()
-    copy = folder / f"{sha}.{uuid.uuid4().hex[:8]}"
+    # The reader (openpyxl) insists on a workbook extension; the name is otherwise ours alone.
+    suffix = ".xlsx" if path.suffix.lower() == ".xlsx" else ".bin"
+    copy = folder / f"{sha}.{uuid.uuid4().hex[:8]}{suffix}"
     os.replace(part, copy)
     return Staged(path, copy, sha, size, _sig(before), max(0.0, now - before.st_mtime_ns / 1e9))
 
