@@ -189,7 +189,12 @@ def _identify(wb: Any, cfg: Config, sub: Submission) -> tuple[FormDef, FormConte
 
 
 def read_submission(path: Path, cfg: Config) -> Submission:
-    """Read and validate a filled workbook. Never raises for bad content: problems become messages."""
+    """Read and validate a filled workbook. Never raises for bad content: problems become messages.
+
+    An exception once the workbook is open is a fault of ours, not the sender's (the intake's bound
+    stage has checked every part is well-formed, bounded XML first): it propagates, so the intake holds
+    the file for the board instead of telling the school its form is broken.
+    """
     sub = Submission(None, None, None, None, None)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -211,8 +216,6 @@ def read_submission(path: Path, cfg: Config) -> Submission:
         data, messages = check(form, ctx, lay, *extracted)
         sub.data = data
         sub.messages.extend(messages)
-    except Exception as e:  # noqa: BLE001 - odd cell content must become a message, never a crash
-        sub.messages.append(_whole(UNREADABLE.format(detail=type(e).__name__)))
     finally:
         wb.close()
     return sub

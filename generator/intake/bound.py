@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from ..core import lv
 from .safety import EXPECTED, XML_TRICK, Limits
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -91,7 +92,7 @@ def column_letters(n: int) -> str:
 
 def _group(n: int) -> str:
     """Thousands separated by a space, as Latvian text writes them (5 000)."""
-    return f"{n:,}".replace(",", "\u00a0")
+    return lv.number(n, group=True)
 
 
 def _parser(on_start: Any = None, on_text: Any = None) -> Any:

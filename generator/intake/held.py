@@ -10,6 +10,7 @@ the board has checked the sender. It is never answered "jau saņemts".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -18,6 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openpyxl import load_workbook
+
+from ..forms.definitions import FORMS
+from ..forms.writer import META_SHEET
 from ..store import Store, secure_dir
 from .log import log_line, log_lines
 from .origin import Origin
@@ -67,14 +72,8 @@ def hold(job: Job, ws: Workspace, store: Store, kind: str, detail: str, full_tra
     """Keep the staged copy in ``archive/held/``, record it, tell the school it is being checked."""
     from .process import PERSONAL_FORMS, Result
 
-    sub = job.sub
-    known = {i.id for i in ws.config.institutions}
-    institution = verdict.institution if verdict else (sub.institution if sub and sub.institution in known
-                                                      else None)
-    form_id = verdict.form_id if verdict else (sub.form_id if sub else None)
-    period = verdict.period if verdict else (sub.period if sub else None)
-    if period is not None and not PERIOD_RANGE[0] <= period <= PERIOD_RANGE[1]:
-        period = None
+    institution, form_id, period = (verdict.institution, verdict.form_id, verdict.period) if verdict \
+        else _identity(job, ws)
     personal = job.personal or form_id in PERSONAL_FORMS
     suffix = Path(job.name).suffix.lower()
     rel = f"archive/held/{job.sha}{suffix if suffix == '.xlsx' else '.bin'}"
@@ -108,6 +107,32 @@ def hold(job: Job, ws: Workspace, store: Store, kind: str, detail: str, full_tra
     release_source(job.staged)
     return Result(job.name, "held", job.sha, institution, form_id, period, receipt=receipt,
                   detail=f"({detail})")
+
+
+def _identity(job: Job, ws: Workspace) -> tuple[str | None, str | None, int | None]:
+    """Institution, form and period of a file our code failed on, so the board finds it in its slot:
+    from what the reader got, else from the hidden sheet alone (the bound stage made reading it safe).
+    Only values that match the configuration are kept; anything odd is left unknown."""
+    sub = job.sub
+    if sub is not None:
+        meta = {"institution_id": sub.institution, "form_id": sub.form_id, "period": sub.period}
+    else:
+        meta = {}
+        with contextlib.suppress(Exception):
+            wb = load_workbook(job.staged.copy, read_only=True, data_only=True)
+            try:
+                for row in wb[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+                    if len(row) == 2 and isinstance(row[0], str):
+                        meta[row[0].strip()] = row[1]
+            finally:
+                wb.close()
+    institution = meta.get("institution_id")
+    form_id = meta.get("form_id")
+    period = meta.get("period")
+    known = {i.id for i in ws.config.institutions}
+    return (institution if institution in known else None, form_id if form_id in FORMS else None,
+            int(period) if isinstance(period, int | float) and not isinstance(period, bool)
+            and float(period).is_integer() and PERIOD_RANGE[0] <= period <= PERIOD_RANGE[1] else None)
 
 
 def again(job: Job, ws: Workspace, store: Store) -> Result:

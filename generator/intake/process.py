@@ -319,8 +319,9 @@ def decide(job: Job, store: Store, ws: Workspace) -> Verdict:
     messages: list[Message] = []
     period = sub.period
     if period is not None and not PERIOD_RANGE[0] <= period <= PERIOD_RANGE[1]:
-        period = None
-        messages.append(Message("error", "", "", "", BAD_PERIOD))
+        period = None  # a crafted hidden value: never stored, never formatted
+        if not sub.errors:
+            messages.append(Message("error", "", "", "", BAD_PERIOD))
     known = {i.id for i in cfg.institutions}
     institution = sub.institution if sub.institution in known else None
     retryable = bool(sub.institution) and institution is None
