@@ -20,7 +20,6 @@ from generator.intake import Origin, process_file
 from generator.store import migrations, open_store
 from tests.intake_helpers import FAST, drop, filled, receipts
 
-
 real_check = reader.check
 
 

@@ -171,11 +171,11 @@ def test_entity_bomb_anywhere_never_expands(mini_ws: Workspace, part: str, paddi
 @pytest.mark.slow
 def test_hostile_corpus_in_bounded_memory(mini_ws: Workspace) -> None:
     """``pmp ingest`` over the worst files in a child process: its peak memory stays small."""
-    drop(mini_ws, "bumba.xlsx", zip_bomb(256), age=5)
-    drop(mini_ws, "entitijas.xlsx", entity_bomb(padding=5000), age=5)
+    drop(mini_ws, "bumba.xlsx", zip_bomb(256), age=60)
+    drop(mini_ws, "entitijas.xlsx", entity_bomb(padding=5000), age=60)
     with open(mini_ws.inbox / "milzigs.xlsx", "wb") as fh:
         fh.truncate(200 * 1024 * 1024)
-    old = time.time() - 5
+    old = time.time() - 60  # past the grace a paused copy gets
     os.utime(mini_ws.inbox / "milzigs.xlsx", (old, old))
     # VmHWM is this process's own peak (ru_maxrss would include the parent's memory before exec).
     code = ("import sys; from generator.cli import cli\n"

@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..core.period import Period
 from ..core.vocab import FORM_TITLES, STATE_LABELS
 from ..forms import owed_forms
-from ..core.period import Period
 from ..forms.definitions import FORMS
 from ..store import HeldRow, SubmissionRow, open_store
 from .receipts import UNKNOWN_DIR, display_name
@@ -160,6 +160,12 @@ def status_table(rows: list[StatusRow], period_label: str, extra: PeriodStatus |
     if extra is not None:
         lines += _board_sections(extra)
     return "\n".join(lines)
+
+
+def attention_lines(ws: Workspace, period: int) -> list[str]:
+    """What needs the board beyond the table: held files, unrecognised files, untaken inbox entries
+    (printed by ``pmp status`` and in ``pmp build``'s summary)."""
+    return _board_sections(full_status(ws, period))[1:]
 
 
 def _board_sections(st: PeriodStatus) -> list[str]:

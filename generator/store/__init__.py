@@ -235,7 +235,9 @@ class Store:
         """Every held file (oldest first), or the one with this content hash."""
         where, args = ("WHERE sha256 = ?", (sha256,)) if sha256 else ("", ())
         rows = self.conn.execute(f"SELECT {_HELD_COLS} FROM held {where} ORDER BY id", args).fetchall()
-        return [HeldRow(*r[:15], json.loads(r[15] or "{}"), r[16]) for r in rows]
+        names = [n.strip() for n in _HELD_COLS.split(",")]
+        return [HeldRow(**{**dict(zip(names, r, strict=True)), "origin": json.loads(r[15] or "{}")})
+                for r in rows]
 
     def current_version(self, institution: str, form_id: str, period: int) -> tuple[int, str] | None:
         """(version, received_at) of the accepted version in use, if any."""
