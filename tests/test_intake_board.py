@@ -19,12 +19,11 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.core import lv
 from generator.core.workspace import Workspace
-from generator.intake import Limits, ingest_once, process_file, staging
-from generator.intake.diskfull import mount_point
+from generator.intake import Limits, ingest_once, process_file
 from generator.intake.handlers import HANDLERS
 from generator.intake.watch import Watcher
 from generator.store import open_store
-from tests.intake_helpers import FAST, OLE, drop, filled, ods_bytes, plain_xlsx_bytes, receipts
+from tests.intake_helpers import FAST, OLE, drop, filled, ods_bytes, plain_xlsx_bytes
 
 
 def _cli(*args: str) -> Any:
@@ -160,6 +159,9 @@ def test_resending_a_replaced_version_names_the_current_one(mini_ws: Workspace, 
 def test_full_disk_while_staging_is_said_in_latvian_and_loses_nothing(mini_ws: Workspace,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Row 18: ENOSPC while the private copy is written."""
+    from generator.intake import staging
+    from generator.intake.diskfull import mount_point
+
     path = filled(mini_ws, "F1", "bt")
 
     def full(fd: int, view: memoryview) -> None:
@@ -182,6 +184,8 @@ def test_full_disk_at_commit_is_not_hidden_by_cannot_rollback(mini_ws: Workspace
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Row 18: SQLite rolls back by itself on SQLITE_FULL; our ROLLBACK then failed with "cannot
     rollback" and hid the cause. Now the board reads which disk is full, and the file waits."""
+    from generator.intake.diskfull import mount_point
+
     def disk_full(conn: sqlite3.Connection, sid: int, sub: object, ws: object) -> dict[str, object]:
         conn.execute("ROLLBACK")  # what SQLite does on a full disk
         raise sqlite3.OperationalError("database or disk is full")

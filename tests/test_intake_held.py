@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.core.workspace import Workspace
 from generator.forms import reader
-from generator.intake import Origin, process_file
+from generator.intake import process_file
 from generator.store import migrations, open_store
 from tests.intake_helpers import FAST, drop, filled, receipts
 
@@ -128,6 +128,8 @@ def test_rejection_that_blamed_the_school_for_our_bug_is_judged_again(mini_ws: W
 
 
 def test_mail_origin_is_kept_and_a_doubtful_sender_is_held(mini_ws: Workspace) -> None:
+    from generator.intake import Origin
+
     ok = process_file(filled(mini_ws, "F1", "pp"), mini_ws, limits=FAST,
                       origin=Origin("mail", sender="pp@example.lv", message_id="<1@example.lv>"))
     assert ok.outcome == "accepted"

@@ -11,7 +11,6 @@ this stage only ever sees well-formed, bounded parts: an exception there is our 
 from __future__ import annotations
 
 import posixpath
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +23,8 @@ from .safety import EXPECTED, XML_TRICK, Limits
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _CHUNK = 64 * 1024
+_CELL = f"{_MAIN} c"
 
 #: A workbook part bigger than this (uncompressed) is never parsed; forms are far smaller.
 MAX_PART_BYTES = 40 * 1024 * 1024
@@ -60,6 +59,14 @@ class _Stop(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class _RootReached(Exception):
+    """The root element of a part whose content is not counted: past the point a DTD could be."""
+
+
+def _root_reached(tag: str, attrs: dict[str, str]) -> None:
+    raise _RootReached
 
 
 @dataclass
@@ -158,13 +165,14 @@ class _Scan:
             raise _Stop(TOO_MUCH_TEXT.format(limit=_group(self.limits.max_text)))
 
     def on_sheet(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == f"{_MAIN} c":
+        if tag == _CELL:
             self.counts.cells += 1
             if self.counts.cells > self.limits.max_cells:
                 raise _Stop(TOO_MANY_CELLS.format(limit=_group(self.limits.max_cells)))
-            m = _REF.match(attrs.get("r", ""))
-            if m and column_number(m.group(1)) > self.limits.max_columns:
-                raise _Stop(TOO_FAR_COLUMN.format(sheet=self.sheet, column=m.group(1).upper(),
+            letters = attrs.get("r", "").rstrip("0123456789$").lstrip("$")
+            # Up to two letters is at most column ZZ; only then is the exact number worth computing.
+            if len(letters) > 1 and column_number(letters) > self.limits.max_columns:
+                raise _Stop(TOO_FAR_COLUMN.format(sheet=self.sheet, column=letters.upper(),
                                                   limit=column_letters(self.limits.max_columns)))
         elif tag == f"{_MAIN} row":
             self.rows += 1
@@ -194,9 +202,12 @@ class _Scan:
         elif name.lower().endswith("sharedstrings.xml"):
             parser = _parser(self.on_strings, self._text)
         else:
-            parser = _parser()
+            # Nothing to count: only a DTD matters, and one can only come before the root element.
+            parser = _parser(_root_reached)
         try:
             _feed(zf, info, parser)
+        except _RootReached:
+            pass
         except expat.ExpatError as e:
             raise _Stop(BROKEN_PART.format(part=name)) from e
         if sheet is not None:

@@ -21,7 +21,6 @@ archive and never mistakes its own unfinished work for a resend.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -66,12 +65,9 @@ if TYPE_CHECKING:
 Outcome = Literal["accepted", "rejected", "held", "duplicate", "waiting", "ignored", "failed"]
 _EXT = re.compile(r"^\.[a-z0-9]{1,5}$")
 
-NOT_OURS = ("Šī darbgrāmata nav neviena no mūsu veidlapām (tajā nav veidlapas identifikatora). "
-            "Aizpildiet un sūtiet izsniegto veidlapu, nevis citu failu.")
-UNKNOWN_INSTITUTION = ("Veidlapā norādītā iestāde nav šīs pašvaldības iestāžu sarakstā. Izmantojiet "
-                       "savai iestādei izsniegto veidlapu.")
-BAD_PERIOD = ("Veidlapas slēptajā lapā ierakstītais periods nav derīgs. Izmantojiet šim periodam "
-              "izsniegto veidlapu un nemainiet tās slēpto lapu.")
+#: The reader refuses a form whose institution or period it cannot place; one accepted without them is
+#: a fault of ours and is held rather than stored in no slot.
+UNPLACED = "the reader accepted a form without a configured institution and a valid period"
 #: Forms that hold a child's personal data: their marked copies are owner-only and their receipts
 #: never print the sender's file name (it often names the pupil).
 PERSONAL_FORMS = ("F3", "F5")
@@ -158,19 +154,6 @@ class Verdict:
 def _checked_defusedxml() -> bool:
     assert_defusedxml()
     return True
-
-
-def hash_file(path: Path) -> tuple[str, int]:
-    """sha256 and size, read in 1 MB chunks (bounded memory whatever the size)."""
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb", buffering=0) as fh:
-        buf = bytearray(1024 * 1024)
-        view = memoryview(buf)
-        while n := fh.readinto(buf):
-            h.update(view[:n])
-            size += n
-    return h.hexdigest(), size
 
 
 @contextlib.contextmanager
@@ -308,32 +291,23 @@ def read(job: Job, ws: Workspace) -> None:
 
 # ---- decide ------------------------------------------------------------------------------------------
 def decide(job: Job, store: Store, ws: Workspace) -> Verdict:
-    """Accepted or rejected, with every message; the identity of the form only when it can be trusted."""
-    cfg = ws.config
+    """Accepted or rejected, with every message; the identity of the form only when it can be trusted
+    (an institution of config.toml, a period that is a year)."""
     sub = job.sub
     if job.reason is not None or sub is None:
-        return Verdict(False, None, None, None, [Message("error", "", "", "", job.reason or NOT_OURS)])
-    if sub.form_id is None:
-        own = sub.errors or [Message("error", "", "", "", NOT_OURS)]
-        return Verdict(False, None, None, None, own)
-    messages: list[Message] = []
-    period = sub.period
-    if period is not None and not PERIOD_RANGE[0] <= period <= PERIOD_RANGE[1]:
-        period = None  # a crafted hidden value: never stored, never formatted
-        if not sub.errors:
-            messages.append(Message("error", "", "", "", BAD_PERIOD))
-    known = {i.id for i in cfg.institutions}
+        return Verdict(False, None, None, None, [Message("error", "", "", "", job.reason or "")])
+    known = {i.id for i in ws.config.institutions}
     institution = sub.institution if sub.institution in known else None
-    retryable = bool(sub.institution) and institution is None
-    if institution is None and not sub.errors:
-        messages.append(Message("error", "", "", "", UNKNOWN_INSTITUTION))
-    if period is not None:
-        messages.extend(trend_warnings(store, sub))
-    messages.extend(sub.messages)
+    period = sub.period if sub.period is not None and PERIOD_RANGE[0] <= sub.period <= PERIOD_RANGE[1] else None
+    if sub.ok and (institution is None or period is None):
+        raise RuntimeError(UNPLACED)
+    messages = [*trend_warnings(store, sub), *sub.messages]
     job.personal = job.personal or sub.form_id in PERSONAL_FORMS
-    accepted = not any(m.level == "error" for m in messages)
     hold = job.origin.vet(institution) if job.origin.vet is not None else None
-    return Verdict(accepted, institution, sub.form_id, period, messages, retryable, hold)
+    # Refused only because config.toml lacks the institution: not the sender's doing, so the same file
+    # sent again after the board adds it is judged again rather than answered "jau saņemts".
+    retryable = bool(sub.institution) and institution is None and sub.form_id is not None
+    return Verdict(sub.ok, institution, sub.form_id, period, messages, retryable, hold)
 
 
 # ---- store -------------------------------------------------------------------------------------------

@@ -137,30 +137,6 @@ XML_TRICK = ("Darbgrāmatā ir neatļautas XML konstrukcijas (DOCTYPE/ENTITY), k
              f"šādu failu neatveram. {EXPECTED}")
 
 
-def xml_trick(path: Path) -> str | None:
-    """Why a workbook the reader could not open declares a DTD (entity tricks), or None.
-
-    Safety does not depend on this: openpyxl parses through defusedxml / lxml without entity
-    expansion, so such a file simply fails to read. This only names the reason precisely, and runs
-    only for files that failed, so good files pay nothing for it.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.filename.lower().endswith((".xml", ".rels")) and _has_doctype(zf, info):
-                    return XML_TRICK
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
-        return None
-    return None
-
-
-def _has_doctype(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """A DTD must precede the root element, so the first few KB tell whether a part declares one."""
-    with zf.open(info) as fh:
-        head = fh.read(65536)
-    return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
-
-
 def is_zip(path: Path) -> bool:
     """True when the file opens as a zip (its central directory is written last, so this means complete)."""
     try:
