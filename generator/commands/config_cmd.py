@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..core.config_check import load_config
+from ..core import lv
+from ..core.config_check import config_warnings, load_config
 from ..core.errors import ConfigError
 from ..core.workspace import DEFAULT_PRESET, PRESETS, init_workspace
 from ._common import domain_errors, get_workspace
@@ -42,7 +43,7 @@ def config_check() -> None:
     except ConfigError as e:
         for line in e.problems:
             click.echo(line, err=True)
-        click.echo(f"config.toml: {len(e.problems)} kļūda(s)", err=True)
+        click.echo(f"config.toml: {lv.count(len(e.problems), 'kļūda', 'kļūdas')}", err=True)
         sys.exit(1)
     from ..documents.templates_lint import lint_templates  # optional: present once documents exist
 
@@ -51,9 +52,13 @@ def config_check() -> None:
         click.echo(line, err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"config.toml ir kārtībā: {cfg.municipality.name}, {len(cfg.plan.goals)} mērķi, "
-               f"{len(cfg.plan.activities)} aktivitātes, {len(cfg.plan.indicators)} rādītāji, "
-               f"{len(cfg.institutions)} iestādes.")
+    click.echo(f"config.toml ir kārtībā: {cfg.municipality.name}, "
+               f"{lv.count(len(cfg.plan.goals), 'mērķis', 'mērķi')}, "
+               f"{lv.count(len(cfg.plan.activities), 'aktivitāte', 'aktivitātes')}, "
+               f"{lv.count(len(cfg.plan.indicators), 'rādītājs', 'rādītāji')}, "
+               f"{lv.count(len(cfg.institutions), 'iestāde', 'iestādes')}.")
+    for line in config_warnings(cfg):
+        click.echo(f"Brīdinājums: {line}", err=True)
 
 
 @config_group.command("show")

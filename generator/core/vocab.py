@@ -22,13 +22,14 @@ FORM_TITLES: dict[str, str] = {
 #: Execution status of a plan activity, as an institution reports it in F1.
 ActivityStatus = Literal["īstenota", "daļēji", "nav īstenota", "nav plānota šogad"]
 ACTIVITY_STATUSES: tuple[str, ...] = get_args(ActivityStatus)
+DONE, PARTLY, NOT_DONE, NOT_PLANNED = ACTIVITY_STATUSES
 #: Statuses that need a comment saying why.
-STATUSES_NEEDING_COMMENT = ("daļēji", "nav īstenota")
+STATUSES_NEEDING_COMMENT = (PARTLY, NOT_DONE)
 #: The combined status of an activity nobody reported on.
 NO_REPORT = "nav ziņu"
 
 #: A cooperation-group case's status; open ones come back on the next agenda.
-OPEN_CASE_STATUSES = ("jauns", "izskatīšanā")
+NEW_CASE, CASE_IN_REVIEW = OPEN_CASE_STATUSES = ("jauns", "izskatīšanā")
 CLOSED_CASE_STATUSES = ("atrisināts", "nodots bāriņtiesai")
 CASE_STATUSES = OPEN_CASE_STATUSES + CLOSED_CASE_STATUSES
 #: Pseudonymous case id as printed in the F5 and the protocols.
@@ -46,7 +47,11 @@ HELD_KINDS = ("error", "sender")
 Stage = Literal["1-6", "7-9", "10-12"]
 STAGES: tuple[str, ...] = get_args(Stage)
 STAGE_LABELS: dict[str, str] = {"1-6": "1.–6. klase", "7-9": "7.–9. klase", "10-12": "10.–12. klase"}
-BASIC_STAGES = frozenset({"1-6", "7-9"})
+PRIMARY_STAGE, LOWER_SECONDARY_STAGE, UPPER_SECONDARY_STAGE = STAGES
+BASIC_STAGES = frozenset({PRIMARY_STAGE, LOWER_SECONDARY_STAGE})
+#: Stages of grades 7–12 (career counselling) and the stage each leaving grade ends.
+GRADES_7_12 = (LOWER_SECONDARY_STAGE, UPPER_SECONDARY_STAGE)
+LEAVING_GRADES = {"9": LOWER_SECONDARY_STAGE, "12": UPPER_SECONDARY_STAGE}
 #: Education levels that F2 splits counts by.
 EDUCATION_LEVELS: dict[str, str] = {"basic": "pamatizglītībā", "secondary": "vidējā izglītībā"}
 
@@ -56,6 +61,28 @@ RISK_GROUPS: dict[str, str] = {
     "social_health": "Sociālā vide un veselība",
     "economic": "Ekonomiskie faktori",
     "family": "Ģimenes faktori",
+}
+
+#: The same groups as the report names them in running text.
+RISK_GROUPS_SHORT: dict[str, str] = {
+    "learning": "mācību vide",
+    "social_health": "sociālā vide un veselība",
+    "economic": "ekonomiskie",
+    "family": "ģimene",
+}
+
+#: Participant groups of an F1 event: the form's column headings and the report's running text.
+PARTICIPANT_GROUPS: dict[str, str] = {
+    "pupils": "Izglītojamie",
+    "parents": "Vecāki",
+    "teachers": "Pedagogi, speciālisti",
+    "others": "Citi",
+}
+PARTICIPANT_GROUPS_TEXT: dict[str, str] = {
+    "pupils": "izglītojamie",
+    "parents": "vecāki",
+    "teachers": "pedagogi un speciālisti",
+    "others": "citi",
 }
 
 #: Support-staff posts (FTE) a school reports in F2.
@@ -76,3 +103,10 @@ LEVEL_LABELS: dict[str, str] = {
     "M": "MĒRĶTIECĪGĀ PREVENCIJA",
     "P": "PIELĀGOTĀ PREVENCIJA",
 }
+
+#: Assessment of an indicator row against its milestone target (generator.documents.metrics.assess).
+ACHIEVED, PROGRESSING, LAGGING = "sasniegts", "virzās", "atpaliek"
+#: There is nothing to assess against (no target, a placeholder "tiks noteikti 2024. g.", a text value).
+NOT_ASSESSABLE = "nav nosakāms"
+NO_DATA = "nav datu"
+ASSESSMENTS = (ACHIEVED, PROGRESSING, LAGGING, NOT_ASSESSABLE, NO_DATA)

@@ -12,8 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Case statuses in the order the report lists them (same words as ``generator.cases.STATUSES``).
-STATUS_ORDER = ("jauns", "izskatīšanā", "atrisināts", "nodots bāriņtiesai")
+from ..core.vocab import CASE_STATUSES
+
+#: Case statuses in the order the report lists them.
+STATUS_ORDER = CASE_STATUSES
 NO_STATUS = "nav norādīts"
 
 

@@ -21,6 +21,7 @@ from docxtpl import DocxTemplate
 from ..core import lv
 from ..core.config import Activity, Config, Goal
 from ..core.period import Period
+from ..core.vocab import NOT_PLANNED
 from ..core.workspace import Workspace
 from ..store import open_store
 from . import tables
@@ -94,7 +95,7 @@ def activity_status(act: Activity, ds: Dataset, period: Period) -> str:
     statuses = [s for s, _ in reported_statuses(ds.f1, act.number).values()]
     status = aggregate_status(act, statuses)
     if status == NO_REPORT and not (set(act.years) & period.plan_years):
-        return "nav plānota šogad"
+        return NOT_PLANNED
     return status
 
 

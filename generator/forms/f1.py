@@ -7,9 +7,12 @@ in during the period (prefilled, locked activity column).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..core.vocab import STATUSES_NEEDING_COMMENT
+from ..core import lv
+from ..core import period as core_period
+from ..core.vocab import PARTICIPANT_GROUPS, STATUSES_NEEDING_COMMENT
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table, activity_label
 
 if TYPE_CHECKING:
@@ -21,10 +24,10 @@ ACTIVITY_COLUMNS = (
     Field("title", "Nosaukums, apraksts", required=True, width=30, lines=2),
     Field("date", "Datums", "date", required=True, width=12, help="Piemēram 12.03.2025."),
     Field("place", "Norises vieta", width=16),
-    Field("pupils", "Izglītojamie", "int", width=12, help="Dalībnieku skaits."),
-    Field("parents", "Vecāki", "int", width=8, help="Dalībnieku skaits."),
-    Field("teachers", "Pedagogi, speciālisti", "int", width=10, help="Dalībnieku skaits."),
-    Field("others", "Citi", "int", width=8, help="Dalībnieku skaits."),
+    Field("pupils", PARTICIPANT_GROUPS["pupils"], "int", width=12, help="Dalībnieku skaits."),
+    Field("parents", PARTICIPANT_GROUPS["parents"], "int", width=8, help="Dalībnieku skaits."),
+    Field("teachers", PARTICIPANT_GROUPS["teachers"], "int", width=10, help="Dalībnieku skaits."),
+    Field("others", PARTICIPANT_GROUPS["others"], "int", width=8, help="Dalībnieku skaits."),
     Field("impact", "Ietekme uz stratēģiskajiem mērķiem", width=30, lines=2),
     Field("factors", "Veicinošie un kavējošie faktori", width=30, lines=3),
     Field("sources", "Informācijas avoti", width=18, help="Dalībnieku saraksti, publikācijas u. c."),
@@ -68,8 +71,15 @@ PAGE_STATUS = Sheet(
 
 def check(chk: Checker) -> None:
     """Cross-field rules of F1."""
+    received = core_period.today()
     for index, row in chk.rows("activities"):
-        people = sum(row.get(k) or 0 for k in ("pupils", "parents", "teachers", "others"))
+        held = date.fromisoformat(row["date"]) if isinstance(row.get("date"), str) else None
+        if held is not None and held > received:
+            chk.row_warning("activities", index, "date",
+                            f"Aktivitātes datums {lv.date_short(held)} ir vēlāks par veidlapas saņemšanas dienu "
+                            f"({lv.date_short(received)}): pārskatā ierakstiet tikai notikušas aktivitātes. Ja "
+                            "datums ir kļūdains, izlabojiet to un nosūtiet veidlapu vēlreiz.")
+        people = sum(row.get(k) or 0 for k in PARTICIPANT_GROUPS)
         if people and not row.get("impact"):
             chk.row_warning("activities", index, "impact",
                             f"Aktivitātē piedalījās {people} dalībnieki, bet ietekme nav aprakstīta. "
@@ -89,7 +99,8 @@ FORM = FormDef(
     title="Aktivitāšu pārskats",
     slug="aktivitasu_parskats",
     sheets=(PAGE_ACTIVITIES, PAGE_STATUS),
-    applies_to=lambda inst, cfg: inst.is_reporting,
+    applies_to=lambda inst, cfg: cfg.owes_f1(inst),
+    in_period=lambda inst, cfg, years: cfg.owes_f1(inst, years),
     instructions=(
         "Aizpilda katra iestāde, kas īsteno programmas aktivitātes, par pārskata periodu.",
         "Lapā “Aktivitātes” katru notikušo aktivitāti ierakstiet savā rindā; plāna aktivitāti izvēlieties "

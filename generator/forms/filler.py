@@ -28,10 +28,22 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..core import period as core_period
 from ..core.config import MANUAL, Config
 from ..core.errors import FormError
 from ..core.period import Period
-from ..core.vocab import BASIC_STAGES, RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
+from ..core.vocab import (
+    BASIC_STAGES,
+    DONE,
+    LEAVING_GRADES,
+    LOWER_SECONDARY_STAGE,
+    NOT_PLANNED,
+    PARTLY,
+    RISK_GROUPS,
+    STAGE_LABELS,
+    STAGES,
+    SUPPORT_STAFF,
+)
 from .definitions import FORMS
 from .fields import FormContext, Layout, layout
 from .writer import Values, build_workbook
@@ -86,7 +98,10 @@ def _place(lay: Layout, single: dict[str, Any], tables: dict[str, list[dict[str,
 
 
 def _day(rng: random.Random, period: Period) -> str:
-    span = (period.end - period.start).days
+    """A day of the period, not after today (an F1 reports what has happened; a later day is warned about)."""
+    now = core_period.today()
+    end = min(period.end, now) if now >= period.start else period.end
+    span = (end - period.start).days
     return (period.start + timedelta(days=rng.randint(0, span))).isoformat()
 
 
@@ -105,16 +120,16 @@ def _f1(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
         })
     statuses = []
     for _ in ctx.choices("own_activities"):
-        status = rng.choice(["īstenota", "īstenota", "daļēji", "nav plānota šogad"])
+        status = rng.choice([DONE, DONE, PARTLY, NOT_PLANNED])
         statuses.append({"status": status,
-                         "comment": "Pasākums notika mazākā apjomā, nekā plānots." if status == "daļēji" else ""})
+                         "comment": "Pasākums notika mazākā apjomā, nekā plānots." if status == PARTLY else ""})
     single = {"contact_name": rng.choice(NAMES), "contact_email": f"{ctx.institution.id}@example.lv"}
     return single, {"activities": rows, "statuses": statuses}
 
 
 def _f2(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     stages = set(ctx.institution.stages)
-    sizes = {"1-6": (60, 300), "7-9": (30, 150), "10-12": (20, 120)}
+    sizes = dict(zip(STAGES, ((60, 300), (30, 150), (20, 120)), strict=True))
     v: dict[str, Any] = {}
     for s in STAGE_LABELS:
         start = rng.randint(*sizes[s]) if s in stages else 0
@@ -147,7 +162,7 @@ def _f2(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
         "iap": rng.randint(0, at_risk),
         "interest_education": round(total * rng.uniform(0.4, 0.8)),
         "career_counselling_7_12": round(older * rng.uniform(0.6, 1.0)),
-        "families_two_talks": rng.randint(0, at_risk),
+        "families_two_talks": round(total * rng.uniform(0.2, 0.6)),
         "teachers_total": rng.randint(15, 60),
     })
     v["teachers_trained"] = round(v["teachers_total"] * rng.uniform(0.3, 0.9))
@@ -157,7 +172,7 @@ def _f2(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
     v["measures_needed"] = "Vajadzīgs vēl viens sociālais pedagogs un transports uz interešu izglītību."
     tables: dict[str, list[dict[str, Any]]] = {
         "partners": [{"partner": p, "kind": k} for p, k in rng.sample(PARTNERS, rng.randint(2, 5))]}
-    for grade, stage, pool in (("9", "7-9", SCHOOLS_NEXT), ("12", "10-12", UNIVERSITIES)):
+    for (grade, stage), pool in zip(LEAVING_GRADES.items(), (SCHOOLS_NEXT, UNIVERSITIES), strict=True):
         enrolled = v[f"pupils_start.{stage}"] // 3 if stage in stages else 0
         report = min(enrolled, rng.randint(0, 2))
         v.update({f"grade{grade}.enrolled": enrolled, f"grade{grade}.certificate": enrolled - report,
@@ -240,7 +255,7 @@ def _inject(form_id: str, name: str, ctx: FormContext, single: dict[str, Any],
         for key, rank in zip(RISK_GROUPS, (1, 1, 2, 3), strict=True):
             single[f"risk_ranks.{key}"] = rank
     elif name == "grade9_sum":
-        grade = "9" if "7-9" in ctx.institution.stages else "12"
+        grade = "9" if LOWER_SECONDARY_STAGE in ctx.institution.stages else "12"
         single[f"grade{grade}.certificate"] += 3
     elif name == "high_unexcused":
         single[f"unexcused_per_pupil_{stage}"] = 62.5

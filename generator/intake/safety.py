@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import lv
 from ..core.config import Config
 from ..core.errors import IntakeError
 
@@ -72,7 +73,7 @@ def assert_defusedxml() -> None:
 
 
 def _mb(n: float) -> str:
-    return f"{n / 1024 / 1024:.0f} MB".replace(".", ",")
+    return f"{lv.number(round(n / 1024 / 1024))} MB"
 
 
 def precheck(path: Path, size: int, limits: Limits, suffix: str | None = None) -> str | None:

@@ -1,7 +1,7 @@
 """``pmp status``: for every institution and form of a period — accepted, held, rejected or missing —
-from the store (F1 from all institutions, F2 from schools, F4 from the board, and any accepted form
-from an institution that did not owe it); then the files that need the board: held ones, ones that
-were not recognised as any form, and inbox entries the intake does not take."""
+from the store (the forms each institution owes in the period, see :func:`generator.forms.owed_forms`,
+and any accepted form from an institution that did not owe it); then the files that need the board:
+held ones, ones that were not recognised as any form, and inbox entries the intake does not take."""
 
 from __future__ import annotations
 
@@ -60,9 +60,9 @@ class PeriodStatus:
     inbox: list[Skipped]  # inbox entries that are not taken
 
 
-def owed(cfg: Config) -> list[tuple[str, str]]:
-    """(institution id, form id) pairs due every period (see :func:`generator.forms.owed_forms`)."""
-    return [(inst.id, form_id) for inst, form_id in owed_forms(cfg)]
+def owed(cfg: Config, period: Period | None = None) -> list[tuple[str, str]]:
+    """(institution id, form id) pairs due in ``period`` (see :func:`generator.forms.owed_forms`)."""
+    return [(inst.id, form_id) for inst, form_id in owed_forms(cfg, period)]
 
 
 def _held_line(h: HeldRow) -> str:
@@ -110,7 +110,7 @@ def full_status(ws: Workspace, period: int) -> PeriodStatus:
     for h in held:
         if h.institution in known and h.form_id and h.period == period:
             held_slots.setdefault((h.institution, h.form_id), []).append(h)
-    due = owed(cfg)
+    due = owed(cfg, Period(period, cfg.period.kind))
     out = [_slot_row(cfg, i, f, period, slots.get((i, f), []), held_slots.get((i, f), []), True) for i, f in due]
     extra = sorted({k for k, hist in slots.items() if any(r.state == "accepted" for r in hist)
                     and FORMS.get(k[1]) is not None and FORMS[k[1]].versioned} - set(due))
