@@ -42,16 +42,17 @@ def test_f4_with_100000_extra_rows_refused_quickly_with_a_receipt(mini_ws: Works
 
 
 def test_row_limit_counts_rows_even_when_numbered_low(mini_ws: Workspace, tmp_path: Path) -> None:
-    """Row numbers can lie (or be left out): the rows themselves are counted too."""
+    """Row numbers can lie (6 000 rows all numbered 7): the rows that hold cells are counted too."""
     base = filled(mini_ws, "F4", "ip", folder=tmp_path).read_bytes()
     part = sheet_part(base, "Rādītāji")
     with zipfile.ZipFile(io.BytesIO(base)) as zf:
         xml = zf.read(part).decode("utf-8")
-    rows = "".join(f'<row><c t="inlineStr"><is><t>{i}</t></is></c></row>' for i in range(6000))
+    rows = "".join(f'<row r="7"><c t="inlineStr"><is><t>{i}</t></is></c></row>' for i in range(6000))
     crafted = replace_part(base, part, xml.replace("</sheetData>", rows + "</sheetData>").encode())
     result = process_file(drop(mini_ws, "F4.xlsx", crafted), mini_ws, limits=FAST)
     assert result.outcome == "rejected" and len(result.errors) == 1
-    assert result.errors[0].startswith("Kļūda: Lapā “Rādītāji” ir vairāk nekā 5 000 rindu")
+    assert result.errors[0].startswith("Kļūda: Lapā “Rādītāji” ir vairāk nekā 5 000 rindu (izmantota vismaz "
+                                       "līdz 7. rindai)")
 
 
 def test_far_column_and_shared_string_flood_refused(mini_ws: Workspace, tmp_path: Path) -> None:
@@ -166,3 +167,16 @@ def test_400000_rows_in_bounded_memory(mini_ws: Workspace, tmp_path: Path) -> No
     assert "Iesūtne apstrādāta: 1 fail(i) — pieņemti 0, noraidīti 1, jau saņemti 0." in res.stdout
     assert int(res.stdout.split("PEAK")[1].strip()) < 150 * 1024
     assert len(receipts(mini_ws)) == 1
+
+
+def test_empty_row_calc_saves_at_the_sheet_end_is_not_a_used_row(mini_ws: Workspace, tmp_path: Path) -> None:
+    """After rows are deleted Calc saves an empty, styled ``<row r="1048576">`` and a dimension to match:
+    it holds no cell, costs no reader anything, and must not refuse the form."""
+    base = filled(mini_ws, "F4", "ip", folder=tmp_path).read_bytes()
+    part = sheet_part(base, "Rādītāji")
+    with zipfile.ZipFile(io.BytesIO(base)) as zf:
+        xml = zf.read(part).decode("utf-8")
+    calc_row = '<row r="1048576" customFormat="false" ht="12.8" hidden="false"></row>'
+    saved = replace_part(base, part, xml.replace("</sheetData>", calc_row + "</sheetData>").encode())
+    result = process_file(drop(mini_ws, "F4 no Calc.xlsx", saved), mini_ws, limits=FAST)
+    assert result.outcome == "accepted", result.errors

@@ -25,6 +25,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CHUNK = 64 * 1024
 _CELL = f"{_MAIN} c"
+_ROW = f"{_MAIN} row"
 
 #: A workbook part bigger than this (uncompressed) is never parsed; forms are far smaller.
 MAX_PART_BYTES = 40 * 1024 * 1024
@@ -157,7 +158,9 @@ class _Scan:
         self.limits = limits
         self.counts = Counts()
         self.sheet = ""
-        self.rows = 0
+        self.rows = 0  # rows that hold at least one cell
+        self.row_number = 0  # of the <row> being read
+        self.row_counted = False
 
     def _text(self, data: str) -> None:
         self.counts.text += len(data)
@@ -169,18 +172,31 @@ class _Scan:
             self.counts.cells += 1
             if self.counts.cells > self.limits.max_cells:
                 raise _Stop(TOO_MANY_CELLS.format(limit=_group(self.limits.max_cells)))
-            letters = attrs.get("r", "").rstrip("0123456789$").lstrip("$")
+            ref = attrs.get("r", "")
+            digits = ref.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+            letters = ref[: len(ref) - len(digits)].strip("$")
             # Up to two letters is at most column ZZ; only then is the exact number worth computing.
             if len(letters) > 1 and column_number(letters) > self.limits.max_columns:
                 raise _Stop(TOO_FAR_COLUMN.format(sheet=self.sheet, column=letters.upper(),
                                                   limit=column_letters(self.limits.max_columns)))
-        elif tag == f"{_MAIN} row":
-            self.rows += 1
+            last = max(self.row_number, int(digits.lstrip("$")) if digits.lstrip("$").isdigit() else 0)
+            if not self.row_counted or last > self.row_number:
+                self.row_counted = True
+                self.row_number = last
+                self.rows += 1
+                self._check_rows()
+        elif tag == _ROW:
+            # Only rows holding cells count: Calc saves an empty, styled <row r="1048576"/> after rows
+            # are deleted, and empty rows cost a reader nothing.
             r = attrs.get("r", "")
-            last = int(r) if r.isdigit() else self.rows
-            if last > self.limits.max_rows or self.rows > self.limits.max_rows:
-                text = TOO_MANY_ROWS if self.rows > self.limits.max_rows else TOO_FAR_ROW
-                raise _Stop(text.format(sheet=self.sheet, limit=_group(self.limits.max_rows), last=_group(last)))
+            self.row_number = int(r) if r.isdigit() else self.row_number + 1
+            self.row_counted = False
+
+    def _check_rows(self) -> None:
+        if self.row_number > self.limits.max_rows or self.rows > self.limits.max_rows:
+            text = TOO_MANY_ROWS if self.rows > self.limits.max_rows else TOO_FAR_ROW
+            raise _Stop(text.format(sheet=self.sheet, limit=_group(self.limits.max_rows),
+                                    last=_group(self.row_number)))
 
     def on_strings(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == f"{_MAIN} si":
@@ -197,7 +213,7 @@ class _Scan:
         if info.file_size > MAX_PART_BYTES:
             raise _Stop(PART_TOO_BIG.format(part=name, size=f"{info.file_size / 1024 / 1024:.0f} MB"))
         if sheet is not None:
-            self.sheet, self.rows = sheet, 0
+            self.sheet, self.rows, self.row_number, self.row_counted = sheet, 0, 0, False
             parser = _parser(self.on_sheet, self._text)
         elif name.lower().endswith("sharedstrings.xml"):
             parser = _parser(self.on_strings, self._text)
