@@ -23,6 +23,14 @@ from generator.store import open_store
 from tests.intake_helpers import FAST, drop, filled, receipts, replace_part, sheet_part, with_extra_rows
 
 
+def _appended(xlsx: bytes, sheet: str, rows_xml: str) -> bytes:
+    """The workbook with ``rows_xml`` added at the end of a sheet's data."""
+    part = sheet_part(xlsx, sheet)
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
+        xml = zf.read(part).decode("utf-8")
+    return replace_part(xlsx, part, xml.replace("</sheetData>", rows_xml + "</sheetData>").encode("utf-8"))
+
+
 def test_f4_with_100000_extra_rows_refused_quickly_with_a_receipt(mini_ws: Workspace, tmp_path: Path) -> None:
     """Row 9: 100 000 extra rows (under 1 MB, passes every zip limit) are refused from the counts of
     the streamed sheet, long before openpyxl would parse them (18 s and 1.15 GB before)."""
@@ -44,11 +52,8 @@ def test_f4_with_100000_extra_rows_refused_quickly_with_a_receipt(mini_ws: Works
 def test_row_limit_counts_rows_even_when_numbered_low(mini_ws: Workspace, tmp_path: Path) -> None:
     """Row numbers can lie (6 000 rows all numbered 7): the rows that hold cells are counted too."""
     base = filled(mini_ws, "F4", "ip", folder=tmp_path).read_bytes()
-    part = sheet_part(base, "Rādītāji")
-    with zipfile.ZipFile(io.BytesIO(base)) as zf:
-        xml = zf.read(part).decode("utf-8")
     rows = "".join(f'<row r="7"><c t="inlineStr"><is><t>{i}</t></is></c></row>' for i in range(6000))
-    crafted = replace_part(base, part, xml.replace("</sheetData>", rows + "</sheetData>").encode())
+    crafted = _appended(base, "Rādītāji", rows)
     result = process_file(drop(mini_ws, "F4.xlsx", crafted), mini_ws, limits=FAST)
     assert result.outcome == "rejected" and len(result.errors) == 1
     assert result.errors[0].startswith("Kļūda: Lapā “Rādītāji” ir vairāk nekā 5 000 rindu (izmantota vismaz "
@@ -57,11 +62,7 @@ def test_row_limit_counts_rows_even_when_numbered_low(mini_ws: Workspace, tmp_pa
 
 def test_far_column_and_shared_string_flood_refused(mini_ws: Workspace, tmp_path: Path) -> None:
     base = filled(mini_ws, "F4", "ip", folder=tmp_path).read_bytes()
-    part = sheet_part(base, "Rādītāji")
-    with zipfile.ZipFile(io.BytesIO(base)) as zf:
-        xml = zf.read(part).decode("utf-8")
-    far = '<row r="999"><c r="XFD999" t="inlineStr"><is><t>x</t></is></c></row>'
-    wide = replace_part(base, part, xml.replace("</sheetData>", far + "</sheetData>").encode())
+    wide = _appended(base, "Rādītāji", '<row r="999"><c r="XFD999" t="inlineStr"><is><t>x</t></is></c></row>')
     r1 = process_file(drop(mini_ws, "plats.xlsx", wide), mini_ws, limits=FAST)
     assert r1.errors == [
         "Kļūda: Lapā “Rādītāji” ir aizpildīta vai formatēta kolonna XFD, bet veidlapai ir daudz mazāk kolonnu "
@@ -173,10 +174,6 @@ def test_empty_row_calc_saves_at_the_sheet_end_is_not_a_used_row(mini_ws: Worksp
     """After rows are deleted Calc saves an empty, styled ``<row r="1048576">`` and a dimension to match:
     it holds no cell, costs no reader anything, and must not refuse the form."""
     base = filled(mini_ws, "F4", "ip", folder=tmp_path).read_bytes()
-    part = sheet_part(base, "Rādītāji")
-    with zipfile.ZipFile(io.BytesIO(base)) as zf:
-        xml = zf.read(part).decode("utf-8")
-    calc_row = '<row r="1048576" customFormat="false" ht="12.8" hidden="false"></row>'
-    saved = replace_part(base, part, xml.replace("</sheetData>", calc_row + "</sheetData>").encode())
+    saved = _appended(base, "Rādītāji", '<row r="1048576" customFormat="false" ht="12.8" hidden="false"></row>')
     result = process_file(drop(mini_ws, "F4 no Calc.xlsx", saved), mini_ws, limits=FAST)
     assert result.outcome == "accepted", result.errors
