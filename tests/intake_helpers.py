@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from generator.core.workspace import Workspace
 from generator.intake import Limits
+from generator.intake.lock import INBOX_LOCK_FILES
 
 FAST = Limits(settle_seconds=0.0)
 
@@ -129,3 +130,8 @@ def with_extra_rows(xlsx: bytes, sheet_name: str, n: int, first: int = 1000) -> 
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{r * 7919 % 100003}</t></is></c></row>'
                    for r in range(first, first + n))
     return replace_part(xlsx, part, xml.replace("</sheetData>", rows + "</sheetData>").encode("utf-8"))
+
+
+def inbox_names(ws: Workspace) -> list[str]:
+    """Names in the inbox folder, sorted, besides the intake's own lock files (which stay there)."""
+    return sorted(p.name for p in ws.inbox.iterdir() if p.name not in INBOX_LOCK_FILES)

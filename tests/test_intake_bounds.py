@@ -20,7 +20,16 @@ from generator.forms.fields import layout
 from generator.forms.writer import META_SHEET
 from generator.intake import ingest_once, process_file
 from generator.store import open_store
-from tests.intake_helpers import FAST, drop, filled, receipts, replace_part, sheet_part, with_extra_rows
+from tests.intake_helpers import (
+    FAST,
+    drop,
+    filled,
+    inbox_names,
+    receipts,
+    replace_part,
+    sheet_part,
+    with_extra_rows,
+)
 
 
 def _appended(xlsx: bytes, sheet: str, rows_xml: str) -> bytes:
@@ -116,7 +125,7 @@ def test_name_that_is_not_utf8_is_answered_once(mini_ws: Workspace) -> None:
     os.rename(path, odd)
     summary = ingest_once(mini_ws, limits=FAST)
     assert [r.outcome for r in summary.results] == ["accepted"]
-    assert os.listdir(mini_ws.inbox) == []
+    assert inbox_names(mini_ws) == []
     text = (summary.results[0].receipt or Path()).read_text(encoding="utf-8")
     assert 'Fails: "atskaite ??.xlsx"' in text
     again = ingest_once(mini_ws, limits=FAST)
@@ -127,7 +136,7 @@ def test_name_that_is_not_utf8_is_answered_once(mini_ws: Workspace) -> None:
     (result,) = ingest_once(mini_ws, limits=FAST).results
     assert result.outcome == "rejected" and result.receipt is not None
     assert 'Fails: "?t?.xlsx"' in result.receipt.read_text(encoding="utf-8")
-    assert os.listdir(mini_ws.inbox) == []
+    assert inbox_names(mini_ws) == []
 
 
 def test_absurd_hidden_period_is_refused_with_a_receipt(mini_ws: Workspace, tmp_path: Path) -> None:
@@ -145,7 +154,7 @@ def test_absurd_hidden_period_is_refused_with_a_receipt(mini_ws: Workspace, tmp_
     text = result.receipt.read_text(encoding="utf-8")
     assert "REZULTĀTS: NORAIDĪTS. Dati nav saglabāti." in text
     assert "periods" in text and "Periods:" not in text
-    assert os.listdir(mini_ws.inbox) == [] and ingest_once(mini_ws, limits=FAST).results == []
+    assert inbox_names(mini_ws) == [] and ingest_once(mini_ws, limits=FAST).results == []
     with open_store(mini_ws) as store:
         row = store.by_sha(result.sha256)
         assert row is not None and row.period is None and row.state == "rejected"

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lock import INBOX_LOCK_FILES
 from .safety import is_zip
 from .staging import Staged, kind_of
 
@@ -60,6 +61,8 @@ def scan_inbox(inbox: Path) -> tuple[list[Path], list[Skipped]]:
             st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
+        if entry.name in INBOX_LOCK_FILES:
+            continue  # the intake's own lock on a shared inbox
         if not stat.S_ISREG(st.st_mode):
             skipped.append(Skipped(entry.name, kind_of(st.st_mode)))
         elif entry.name.startswith("."):
