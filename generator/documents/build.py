@@ -16,6 +16,7 @@ from ..forms import form_filename, write_blank
 from ..intake import ingest_once
 from ..period import Period, latvian_date
 from ..workspace import Workspace
+from .common import deadline
 from .completeness import FORM_TITLES, Missing, missing_forms
 from .consolidated import write_consolidated
 from .pdf import to_pdf
@@ -34,13 +35,6 @@ class BuildResult:
     reminders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
     pdf_problems: list[str] = field(default_factory=list)
-
-
-def deadline(cfg: Config, period: Period) -> date:
-    """The report deadline: ``period.report_deadline`` (MM-DD) on or after the period's end."""
-    month, day = (int(x) for x in cfg.period.report_deadline.split("-"))
-    due = date(period.end.year, month, day)
-    return due if due >= period.end else date(period.end.year + 1, month, day)
 
 
 REMINDER_BODY = """Labdien!

@@ -17,10 +17,13 @@ from ..metrics import ASSESSMENTS, LAGGING, IndicatorValue, fmt, indicator_value
 from ..period import Period, latvian_date
 from ..workspace import Workspace
 from . import charts, tables
-from .common import goals_by_level
+from .common import deadline, goals_by_level
 from .completeness import FORM_TITLES, expected_forms, missing_forms
+from .fit import fit_widths
 from .render import TEMPLATE_NAMES, render_docx
-from .report_sections import conclusions, levels_section, other_activities, situation_lines
+from .report_activities import levels_section, results_table, tasks_table
+from .report_annex import make_annex
+from .report_sections import conclusions, other_activities, situation_lines
 
 PORTRAIT_WIDTH_CM = 16.0
 
@@ -90,6 +93,25 @@ def situation_table(cfg: Config, ds: Dataset) -> tables.Block:
     return block
 
 
+def with_unit(text: str, unit: str) -> str:
+    """A baseline or target with its unit ("64,9" -> "64,9 %") unless it is text or already has one."""
+    if not unit or not text or text.rstrip().endswith(unit) or not any(ch.isdigit() for ch in text[-1:]):
+        return text
+    return f"{text} {unit}"
+
+
+def indicator_cells(v: IndicatorValue, milestones: list[str]) -> list[str]:
+    """One indicator row: number, title, baseline (year), targets, value, source, assessment."""
+    unit = v.indicator.unit
+    base = with_unit(v.row.baseline.raw, unit) if v.row.baseline else "–"
+    if v.row.baseline_year and v.row.baseline and not v.row.baseline.is_text:
+        base += f" ({v.row.baseline_year})"
+    targets = [with_unit(v.row.targets[m].raw, unit) if m in v.row.targets else "–" for m in milestones]
+    value = v.text + (f" {unit}" if unit and v.value is not None and not v.text.endswith(unit) else "")
+    number = v.indicator.number if v.row_index == 0 else ""
+    return [number, v.title, base, *targets, value, v.source, v.assessment]
+
+
 def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -> tables.Block:
     """The indicator table: baseline, milestone targets, this period's value, assessment."""
     block = tables.Block()
@@ -99,29 +121,28 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
     if not values:
         block.add_paragraph("Rīcības plānā nav noteikti rezultatīvie rādītāji.")
         return block
-    widths = tables.scale([1.0, 5.5, 1.8] + [1.6] * len(milestones) + [1.6, 2.2, 1.8], PORTRAIT_WIDTH_CM)
-    table = tables.new_table(block, widths)
-    tables.add_row(table, head, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(head))
+    body: list[tuple[str, list[str]]] = []
     by_level: dict[str, list[IndicatorValue]] = {}
     for v in values:
         by_level.setdefault(v.indicator.level, []).append(v)
     for level, label, _goals in goals_by_level(cfg):
         rows = by_level.pop(level, [])
         if rows:
-            tables.spanning_row(table, label, fill=tables.LEVEL_FILL, center=True)
-        for v in rows:
-            base = v.row.baseline.raw if v.row.baseline else "–"
-            if v.row.baseline_year and v.row.baseline:
-                base += f" ({v.row.baseline_year})"
-            targets = [v.row.targets[m].raw if m in v.row.targets else "–" for m in milestones]
-            unit = f" {v.indicator.unit}" if v.indicator.unit and v.value is not None else ""
-            number = v.indicator.number if v.row_index == 0 else ""
-            tables.add_row(table, [number, v.title, base, *targets, v.text + unit, v.source, v.assessment])
+            body.append(("level", [label]))
+        body += [("row", indicator_cells(v, milestones)) for v in rows]
     for rows in by_level.values():  # indicators of a level without goals
-        for v in rows:
-            tables.add_row(table, [v.indicator.number, v.title, "", *[""] * len(milestones), v.text, v.source,
-                                   v.assessment])
+        body += [("row", indicator_cells(v, milestones)) for v in rows]
+    weights = [1.0, 5.5, 1.8] + [1.6] * len(milestones) + [1.6, 2.2, 1.8]
+    widths, size = fit_widths(weights, [(head, True)] + [(r, False) for k, r in body if k == "row"],
+                              PORTRAIT_WIDTH_CM, 8)
+    table = tables.new_table(block, widths, font_pt=size)
+    tables.add_row(table, head, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
+    tables.number_row(table, [1] * len(head))
+    for kind, row in body:
+        if kind == "level":
+            tables.spanning_row(table, row[0], fill=tables.LEVEL_FILL, center=True)
+        else:
+            tables.add_row(table, row)
     return block
 
 
@@ -141,9 +162,9 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
     indicator_chart: Any = ""
     if values:
         indicator_chart = InlineImage(tpl, charts.assessment_chart(dict(counts)), width=Mm(130))
-    coop_lines = summarise_records(ds.f5).lines()  # counts only (generator/coop_summary.py)
     lagging = [f"{v.indicator.number}. {v.title}: {v.text} (mērķis {v.milestone}: {v.target.raw if v.target else '–'})"
                for v in values if v.assessment == LAGGING]
+    annex_name = f"gada_parskats_{period.year}_pielikums.docx"
     years = cfg.period.plan_years
     return {
         "genitive": cfg.municipality.genitive,
@@ -154,6 +175,7 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
         "place": cfg.municipality.name,
         "date_text": latvian_date(today),
         "footer_text": f"{cfg.municipality.genitive} PMP plāna īstenošanas pārskats, {period.label}",
+        "preparation_lines": preparation_lines(cfg, period),
         "reported_summary": (f"Pārskata periods: {period.label}. Visas gaidītās veidlapas iesniegušas "
                              f"{len(expected) - len(missing)} no {len(expected)} iestādēm (1. tabula)."),
         "reported_table": reported_table(cfg, ds),
@@ -163,13 +185,48 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
         "situation_chart": situation_chart,
         "levels": levels_section(cfg, ds, period),
         "other_activities": other_activities(cfg, ds),
+        "annex_note": (f"Katras iestādes ziņotie pasākumi, ietekmes novērtējums un faktoru analīze pilnā apjomā ir "
+                       f"pielikumā ({annex_name}) un kopsavilkuma darbgrāmatā."),
+        "extra_tables": extra_tables(cfg, ds, period),
         "indicator_summary": ("Rādītāji novērtēti pret tuvāko starprezultātu gada mērķi: "
                               + "; ".join(f"{a} — {counts.get(a, 0)}" for a in ASSESSMENTS) + "."),
         "indicator_table": indicator_table(cfg, values, period),
         "indicator_chart": indicator_chart,
-        "coop_lines": coop_lines,
+        "coop_lines": coop_section(ds),
         "conclusions": conclusions(cfg, ds, period, lagging),
     }
+
+
+def coop_section(ds: Dataset) -> list[str]:
+    """Section 5, the cooperation group's work: counts only (meetings, cases, outcomes; decisions and
+    referrals are added by ``generator.coop_summary``). No name or case narrative ever reaches the report."""
+    return summarise_records(ds.f5).lines()
+
+
+def preparation_lines(cfg: Config, period: Period) -> list[str]:
+    """Who prepared the report, who coordinates, to whom it goes and by when (the monitoring chapter)."""
+    mon = cfg.monitoring
+    lines = [f"Pārskatu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}."]
+    if mon.coordinated_by:
+        lines.append(f"PMP prevencijas plāna ieviešanas koordinēšanu un uzraudzību nodrošina: {mon.coordinated_by}.")
+    due = latvian_date(deadline(cfg, period))
+    lines.append(f"Iesniegšanas termiņš: {due}" + (f"; pārskatu iesniedz {mon.presented_to}." if mon.presented_to
+                                                    else "."))
+    if mon.approved_by:
+        lines.append(f"Pārskata informāciju izvērtē un apstiprina: {mon.approved_by}.")
+    return lines
+
+
+def extra_tables(cfg: Config, ds: Dataset, period: Period) -> list[dict[str, Any]]:
+    """The tables a municipality's programme evaluates beyond activities (results 3.6., work tasks)."""
+    out = []
+    if cfg.layout.results_table:
+        out.append({"caption": "Prevencijas aktivitāšu rezultātu uzskaite un analīze",
+                    "table": results_table(cfg, ds, period)})
+    if any(a.tasks for a in cfg.plan.activities):
+        out.append({"caption": "Darba uzdevumu izpilde (pēc atbildīgo iestāžu ziņotā aktivitāšu statusa)",
+                    "table": tasks_table(cfg, ds, period)})
+    return out
 
 
 def report_path(ws: Workspace, period: Period) -> Path:
@@ -178,7 +235,8 @@ def report_path(ws: Workspace, period: Period) -> Path:
 
 
 def make_report(ws: Workspace, period: Period, ds: Dataset, today: date) -> Path:
-    """Render the annual implementation report of the period."""
+    """Render the annual implementation report of the period and its annex (returns the report)."""
     cfg = ws.config
+    make_annex(ws, period, ds, today)
     return render_docx(ws.template(TEMPLATE_NAMES["report"]),
                        lambda tpl: report_context(tpl, cfg, ds, period, today), report_path(ws, period))
