@@ -26,8 +26,8 @@ LABELS = {
 
 def plan_table(path: Path) -> Table:
     doc = docx.Document(str(path))
-    for table in doc.tables:
-        if table.rows[0].cells[0].text in LABELS.values():
+    for table in doc.tables:  # the action plan is the table with the status column
+        if any(c.text.startswith("Izpildes statuss") for c in table.rows[0].cells):
             return table
     raise AssertionError("plan table not found")
 

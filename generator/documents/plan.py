@@ -36,6 +36,7 @@ from .common import (
 )
 from .editions import PlanChanges, compare, record_edition
 from .fit import fit_widths
+from .plan_tables import funding_text, goals_table, resources_table
 from .render import TEMPLATE_NAMES, render_docx
 
 LANDSCAPE_WIDTH_CM = 26.7
@@ -99,18 +100,6 @@ def activity_status(act: Activity, ds: Dataset, period: Period) -> str:
     return status
 
 
-def _funding_text(cfg: Config, act: Activity) -> str:
-    if act.funding_text:
-        return act.funding_text
-    names = []
-    for fid in act.funding:
-        try:
-            names.append(cfg.funding_source(fid).name)
-        except KeyError:
-            names.append(fid)
-    return ", ".join(names)
-
-
 def _change_text(number: str, changes: PlanChanges) -> str:
     if number in changes.new:
         return "jauna"
@@ -153,7 +142,7 @@ def _raw_cell(col: GridColumn, cfg: Config, goal: Goal, act: Activity, task_row:
     if key == "years":
         return "x" if cfg.period.plan_years[col.index] in act.years else ""
     if key == "funding":
-        return _funding_text(cfg, act)
+        return funding_text(cfg, act)
     if key == "link":
         return act.link
     if key == "tasks":
@@ -269,6 +258,18 @@ def plan_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, ed
         prev_text = f"Salīdzinot ar redakciju no {latvian_date(previous_date)}, aktivitātes nav mainītas."
     else:
         prev_text = f"Salīdzinot ar redakciju no {latvian_date(previous_date)}:"
+    goals, resources = goals_table(cfg), resources_table(cfg)
+    number = 1
+    before = []
+    if goals:
+        before.append({"caption": f"{number}. tabula. Stratēģiskie mērķi un sagaidāmie uzlabojumi", "table": goals})
+        number += 1
+    plan_number = number
+    after = []
+    if resources:
+        after.append({"caption": f"{number + 1}. tabula. PMP prevencijas aktivitātēm nepieciešamo resursu un "
+                                 "finansējuma plāns", "table": resources})
+    mon = cfg.monitoring
     return {
         "genitive": cfg.municipality.genitive,
         "board_name": cfg.municipality.board_name,
@@ -276,7 +277,12 @@ def plan_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, ed
         "edition_date": latvian_date(edition_date),
         "edition_id": edition_id,
         "period_label": period.label,
-        "table_caption": "1. tabula. PMP prevencijas sistēmas ieviešanas rīcības plāns",
+        "prepared_text": (f"Aktualizēto plānu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}"
+                          + (f"; to iesniedz {mon.presented_to}." if mon.presented_to else ".")),
+        "before_tables": before,
+        "table_caption": f"{plan_number}. tabula. PMP prevencijas sistēmas ieviešanas rīcības plāns",
+        "inferred_note": INFERRED_NOTE if any(a.inferred for a in cfg.plan.activities) else "",
+        "after_tables": after,
         "plan_table": subdoc,
         "status_summary": f"Aktivitāšu izpildes statuss ({period.label}): {summary}.",
         "previous_edition_text": prev_text,

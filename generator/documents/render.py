@@ -22,8 +22,9 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
         "indicator_summary", "indicator_table", "indicator_chart", "coop_lines", "conclusions",
     }),
     "plan": frozenset({
-        "genitive", "board_name", "plan_years", "edition_date", "edition_id", "period_label",
-        "table_caption", "plan_table", "status_summary", "previous_edition_text", "changes", "footer_text",
+        "genitive", "board_name", "plan_years", "edition_date", "edition_id", "period_label", "prepared_text",
+        "before_tables", "table_caption", "plan_table", "inferred_note", "after_tables", "status_summary",
+        "previous_edition_text", "changes", "footer_text",
     }),
     # The generic document: the report's annex, evaluations, the public summary, per-institution extracts.
     "document": frozenset({"genitive", "board_name", "title", "subtitle", "date_text", "footer_text", "body"}),

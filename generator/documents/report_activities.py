@@ -30,6 +30,7 @@ from .common import (
 )
 from .fit import fit_widths
 from .plan import activity_status
+from .plan_tables import planned_funding_text
 
 PORTRAIT_WIDTH_CM = 16.0
 GROUPS = (("pupils", "izglītojamie"), ("parents", "vecāki"), ("teachers", "pedagogi un speciālisti"),
@@ -153,24 +154,6 @@ RESULTS_HEAD = ["Nr.", "Aktivitāte", "Ieguldītais finansējums: plānotais", "
 RESULTS_WEIGHTS = [0.9, 2.6, 1.8, 1.6, 2.6, 2.2, 2.6, 2.6]
 #: How many different texts a results-table cell quotes before it points to the annex.
 QUOTED = 2
-
-
-def planned_funding_text(cfg: Config, act: Activity) -> str:
-    """The activity's planned funding as the plan writes it (text, else amount and source)."""
-    parts = []
-    for pf in act.planned_funding:
-        text = pf.text or (eur(pf.amount) if pf.amount is not None else "")
-        if pf.source and pf.source not in text:
-            try:
-                source = cfg.funding_source(pf.source).name
-            except KeyError:
-                source = pf.source
-            text = f"{text} ({source})" if text else source
-        if pf.year:
-            text = f"{pf.year}: {text}"
-        if text:
-            parts.append(capitalised(text))
-    return "\n".join(parts)
 
 
 def distinct_texts(events: Events, key: str) -> str:

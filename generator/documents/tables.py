@@ -31,12 +31,16 @@ class Block:
 
     def __init__(self) -> None:
         self.doc = Document()
+        self._styles: dict[str, Any] = {}
 
     def add_table(self, rows: int, cols: int) -> Table:
         return self.doc.add_table(rows=rows, cols=cols)
 
     def add_paragraph(self, text: str = "", style: str | None = None) -> Any:
-        return self.doc.add_paragraph(text, style=style)
+        # python-docx looks a style name up among all styles on every call; look each up once.
+        if style is not None and style not in self._styles:
+            self._styles[style] = self.doc.styles[style]
+        return self.doc.add_paragraph(text, style=self._styles[style] if style else None)
 
     def __html__(self) -> str:
         body = self.doc.element.body
