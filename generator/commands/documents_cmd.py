@@ -71,6 +71,9 @@ def _print_build(result: BuildResult) -> None:
     click.echo("Izveidotie dokumenti:")
     for doc in result.documents:
         click.echo(f"  {doc}")
+    if result.extracts:
+        click.echo(f"  Iestāžu izraksti nākamajam gadam: {len(result.extracts)} faili mapē "
+                   f"{result.extracts[0].parent}")
     for problem in result.pdf_problems:
         click.echo(problem, err=True)
 
@@ -113,4 +116,58 @@ def demo_cmd(directory: str) -> None:
     click.echo(f"Nākamais solis: cd {ws.root} && pmp status")
 
 
-COMMANDS = [report_cmd, plan_cmd, build_cmd, demo_cmd]
+@click.command("evaluation")
+@click.option("--kind", type=click.Choice(["mid", "final"]), required=True,
+              help="mid — starpposma izvērtējums; final — noslēguma ziņojums.")
+@period_option
+@pdf_option
+@domain_errors
+def evaluation_cmd(kind: str, period: int | None, pdf: bool) -> None:
+    """Starpposma izvērtējums vai noslēguma ziņojums: rādītāji un aktivitātes pa visiem plāna gadiem."""
+    from ..documents.evaluation import TITLES, evaluation_year, make_evaluation
+
+    ws = get_workspace()
+    year = period if period is not None else evaluation_year(ws.config, kind)  # type: ignore[arg-type]
+    per = get_period(ws, year)
+    path = make_evaluation(ws, per, kind, today())  # type: ignore[arg-type]
+    click.echo(f"{TITLES[kind]} ({per.label}): {path}")
+    if pdf:
+        _pdf(path)
+
+
+@click.command("summary")
+@period_option
+@pdf_option
+@domain_errors
+def summary_cmd(period: int | None, pdf: bool) -> None:
+    """Vienas lapas publiskais kopsavilkums tīmekļvietnei (bez personas datiem)."""
+    from ..documents.public import make_public_summary
+
+    ws = get_workspace()
+    per = get_period(ws, period)
+    path = make_public_summary(ws, per, load_dataset(ws, per), today())
+    click.echo(f"Publiskais kopsavilkums ({per.label}): {path}")
+    if pdf:
+        _pdf(path)
+
+
+@click.command("extracts")
+@period_option
+@click.option("--institution", default=None, help="Tikai šai iestādei (iestādes id no config.toml).")
+@domain_errors
+def extracts_cmd(period: int | None, institution: str | None) -> None:
+    """Katras iestādes izraksts: nākamā gada rīcības plāna aktivitātes tās darba plānam."""
+    from ..documents.public import make_extracts
+
+    ws = get_workspace()
+    per = get_period(ws, period)
+    if institution is not None:
+        try:
+            ws.config.institution(institution)
+        except KeyError as e:
+            raise click.BadParameter(f"iestāde \"{institution}\" nav config.toml", param_hint="--institution") from e
+    paths = make_extracts(ws, per, today(), only=institution)
+    click.echo(f"Iestāžu izraksti ({len(paths)}): {paths[0].parent if paths else '—'}")
+
+
+COMMANDS = [report_cmd, plan_cmd, build_cmd, demo_cmd, evaluation_cmd, summary_cmd, extracts_cmd]

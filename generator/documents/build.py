@@ -19,9 +19,12 @@ from ..workspace import Workspace
 from .common import deadline
 from .completeness import FORM_TITLES, Missing, missing_forms
 from .consolidated import write_consolidated
+from .evaluation import TITLES, make_evaluation, scheduled_kinds
 from .pdf import to_pdf
 from .plan import make_plan
+from .public import make_extracts, make_public_summary
 from .report import make_report
+from .report_annex import annex_path
 
 Progress = Callable[[str], None]
 
@@ -34,6 +37,7 @@ class BuildResult:
     missing: list[Missing] = field(default_factory=list)
     reminders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
+    extracts: list[Path] = field(default_factory=list)
     pdf_problems: list[str] = field(default_factory=list)
 
 
@@ -90,10 +94,20 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
     report = make_report(ws, period, ds, today)
     progress("Rīcības plāns …")
     plan = make_plan(ws, period, ds, today)
+    progress("Publiskais kopsavilkums …")
+    summary = make_public_summary(ws, period, ds, today)
+    evaluations = []
+    for kind in scheduled_kinds(cfg, period):
+        progress(f"{TITLES[kind]} …")
+        evaluations.append(make_evaluation(ws, period, kind, today))
+    progress("Iestāžu izraksti nākamajam gadam …")
+    extracts = make_extracts(ws, period, today)
     progress("Kopsavilkuma darbgrāmata …")
-    result.documents += [report, plan, write_consolidated(ws, cfg, ds)]
+    result.documents += [report, annex_path(ws, period), plan, summary, *evaluations,
+                         write_consolidated(ws, cfg, ds)]
+    result.extracts = extracts
     if pdf:
-        for doc in (report, plan):
+        for doc in (report, plan, summary, *evaluations):
             progress(f"PDF: {doc.name} …")
             try:
                 result.documents.append(to_pdf(doc))
