@@ -10,12 +10,12 @@ import docx
 import pytest
 from docx.table import Table
 
-from generator.config import Config
-from generator.dataset import Dataset
+from generator.core.config import Config
+from generator.core.period import Period
+from generator.core.workspace import PRESETS, Workspace, init_workspace, preset_path
 from generator.documents.common import capitalised
+from generator.documents.dataset import Dataset
 from generator.documents.plan import make_plan
-from generator.period import Period
-from generator.workspace import PRESETS, Workspace, init_workspace, preset_path
 
 LABELS = {
     "number": "Nr.", "goal": "Mērķis", "title": "Prevencijas aktivitāte", "expected_result": "Sasniedzamais rezultāts",
@@ -144,7 +144,7 @@ def test_new_and_changed_activities_are_marked_against_the_previous_edition(mini
     assert marks["1.1"] == ""
     paras = [p.text for p in docx.Document(str(second)).paragraphs]
     assert "Aktualizētā redakcija, 2025. gada 5. marts (redakcija " + ws.config.plan_edition() + ")" in paras
-    assert any(re.fullmatch(r"Salīdzinot ar redakciju no 2025\. gada 10\. janvāris:", p) for p in paras)
+    assert any(re.fullmatch(r"Salīdzinot ar redakciju no 2025\. gada 10\. janvāra:", p) for p in paras)
     assert "3.3 Jauna aktivitāte: mentori — jauna aktivitāte" in paras
     assert "3.2 Individuālo atbalsta plānu izstrāde un pārskatīšana. — mainīts: nosaukums" in paras
 

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from ..config import LEVEL_LABELS, Activity, Config, Goal
-from ..period import Period
+from ..core.config import Activity, Config, Goal
+from ..core.period import Period
+from ..core.vocab import ACTIVITY_STATUSES, LEVEL_LABELS, NO_REPORT, NOT_PLANNED, PARTLY
 
-STATUSES = ("īstenota", "daļēji", "nav īstenota", "nav plānota šogad")
-NO_REPORT = "nav ziņu"
+STATUSES = ACTIVITY_STATUSES
 
 
 def goals_by_level(cfg: Config) -> list[tuple[str, str, list[Goal]]]:
@@ -76,12 +76,12 @@ def aggregate_status(activity: Activity, statuses: Iterable[str]) -> str:
     given = [s for s in statuses if s in STATUSES]
     if not given:
         return NO_REPORT
-    kinds = set(given) - {"nav plānota šogad"}
+    kinds = set(given) - {NOT_PLANNED}
     if not kinds:
-        return "nav plānota šogad"
+        return NOT_PLANNED
     if len(kinds) == 1:
         return kinds.pop()
-    return "daļēji"
+    return PARTLY
 
 
 def deadline(cfg: Config, period: Period) -> date:

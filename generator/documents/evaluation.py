@@ -16,14 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from ..config import Config
-from ..dataset import Dataset, load_dataset
-from ..metrics import ACHIEVED, ASSESSMENTS, LAGGING, NO_DATA, IndicatorValue, fmt, indicator_values, num
-from ..period import Period
-from ..workspace import Workspace
+from ..core.config import Config
+from ..core.period import Period
+from ..core.workspace import Workspace
 from . import tables
 from .common import NO_REPORT, capitalised
+from .dataset import Dataset, load_dataset
 from .fit import fit_widths
+from .metrics import ACHIEVED, ASSESSMENTS, LAGGING, NO_DATA, IndicatorValue, fmt, indicator_values, num
 from .plan import activity_status
 from .report_activities import GROUPS, count, eur, events_by_activity
 from .report_annex import render_generic

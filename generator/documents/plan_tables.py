@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import Activity, Config, Goal
+from ..core.config import Activity, Config, Goal
 from . import tables
 from .common import activities_of, capitalised, goals_by_level, refs_text
 from .fit import fit_widths

@@ -14,16 +14,16 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from ..config import Activity, Config, Institution
-from ..coop_summary import summarise_records
-from ..dataset import Dataset
-from ..metrics import ASSESSMENTS, fmt, indicator_values, num
-from ..period import Period
-from ..workspace import Workspace
+from ..core.config import Activity, Config, Institution
+from ..core.period import Period
+from ..core.workspace import Workspace
 from . import tables
 from .common import NO_REPORT, STATUSES, capitalised
 from .completeness import expected_forms, missing_forms
+from .coop_summary import summarise_records
+from .dataset import Dataset
 from .fit import fit_widths
+from .metrics import ASSESSMENTS, fmt, indicator_values, num
 from .plan import activity_status
 from .plan_tables import funding_text
 from .report_activities import GROUPS, count, eur, events_by_activity

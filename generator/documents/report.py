@@ -10,16 +10,27 @@ from typing import Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from ..config import Config
-from ..coop_summary import summarise_records
-from ..dataset import Dataset
-from ..metrics import ASSESSMENTS, LAGGING, IndicatorValue, fmt, indicator_values, num, pupils
-from ..period import Period, latvian_date
-from ..workspace import Workspace
+from ..core import lv
+from ..core.config import Config
+from ..core.period import Period
+from ..core.workspace import Workspace
 from . import charts, tables
 from .common import deadline, goals_by_level
 from .completeness import FORM_TITLES, expected_forms, missing_forms
+from .coop_summary import summarise_records
+from .dataset import Dataset
 from .fit import fit_widths
+from .metrics import (
+    ASSESSMENTS,
+    BASIC,
+    LAGGING,
+    SECONDARY,
+    IndicatorValue,
+    fmt,
+    indicator_values,
+    num,
+    pupils,
+)
 from .render import TEMPLATE_NAMES, render_docx
 from .report_activities import levels_section, results_table, tasks_table
 from .report_annex import make_annex
@@ -64,7 +75,7 @@ def _school_row(d: dict[str, Any]) -> list[float]:
     total = pupils(d)
     risk = num(d.get("at_risk_basic")) + num(d.get("at_risk_secondary"))
     drop = num(d.get("dropouts_basic")) + num(d.get("dropouts_secondary"))
-    basic_w, sec_w = pupils(d, ("1-6", "7-9")), pupils(d, ("10-12",))
+    basic_w, sec_w = pupils(d, BASIC), pupils(d, SECONDARY)
     unexcused = ((num(d.get("unexcused_per_pupil_basic")) * basic_w
                   + num(d.get("unexcused_per_pupil_secondary")) * sec_w) / total) if total else 0.0
     return [total, risk, drop, unexcused, num(d.get("over20_unexcused")), num(d.get("repeating")),
@@ -173,7 +184,7 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
         "plan_years": f"{years[0]}.–{years[-1]}. gadam",
         "period_label": period.label,
         "place": cfg.municipality.name,
-        "date_text": latvian_date(today),
+        "date_text": lv.date_long(today),
         "footer_text": f"{cfg.municipality.genitive} PMP plāna īstenošanas pārskats, {period.label}",
         "preparation_lines": preparation_lines(cfg, period),
         "reported_summary": (f"Pārskata periods: {period.label}. Visas gaidītās veidlapas iesniegušas "
@@ -209,7 +220,7 @@ def preparation_lines(cfg: Config, period: Period) -> list[str]:
     lines = [f"Pārskatu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}."]
     if mon.coordinated_by:
         lines.append(f"PMP prevencijas plāna ieviešanas koordinēšanu un uzraudzību nodrošina: {mon.coordinated_by}.")
-    due = latvian_date(deadline(cfg, period))
+    due = lv.date_long(deadline(cfg, period))
     lines.append(f"Iesniegšanas termiņš: {due}" + (f"; pārskatu iesniedz {mon.presented_to}." if mon.presented_to
                                                     else "."))
     if mon.approved_by:

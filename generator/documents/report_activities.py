@@ -15,10 +15,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ..config import Activity, Config, Goal
-from ..dataset import Dataset
-from ..metrics import fmt, num
-from ..period import Period
+from ..core.config import Activity, Config, Goal
+from ..core.period import Period
 from . import tables
 from .common import (
     activities_of,
@@ -28,7 +26,9 @@ from .common import (
     refs_text,
     reported_statuses,
 )
+from .dataset import Dataset
 from .fit import fit_widths
+from .metrics import fmt, num
 from .plan import activity_status
 from .plan_tables import planned_funding_text
 

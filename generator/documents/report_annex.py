@@ -13,14 +13,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
-from ..dataset import Dataset
-from ..metrics import num
-from ..period import Period, latvian_date
-from ..workspace import Workspace
+from ..core import lv
+from ..core.config import Config
+from ..core.period import Period
+from ..core.workspace import Workspace
 from . import tables
 from .common import capitalised, institution_name, reported_statuses
+from .dataset import Dataset
 from .fit import fit_widths
+from .metrics import num
 from .render import TEMPLATE_NAMES, render_docx
 from .report_activities import Events, eur, events_by_activity, participants
 
@@ -125,7 +126,7 @@ def render_generic(ws: Workspace, out: Path, title: str, subtitle: str, today: d
     cfg = ws.config
     return render_docx(ws.template(TEMPLATE_NAMES["document"]), lambda tpl: {
         "genitive": cfg.municipality.genitive, "board_name": cfg.municipality.board_name, "title": title,
-        "subtitle": subtitle, "date_text": f"{cfg.municipality.name}, {latvian_date(today)}",
+        "subtitle": subtitle, "date_text": f"{cfg.municipality.name}, {lv.date_long(today)}",
         "footer_text": footer, "body": body()}, out)
 
 

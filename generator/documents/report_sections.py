@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import Config
-from ..dataset import Dataset
-from ..metrics import ALL_STAGES, BASIC, SECONDARY, fmt, num, pupils
-from ..period import Period
+from ..core.config import Config
+from ..core.period import Period
+from ..core.vocab import RISK_GROUPS_SHORT, STATUSES_NEEDING_COMMENT
 from .common import NO_REPORT, institution_name, refs_text
+from .dataset import Dataset
+from .metrics import ALL_STAGES, BASIC, SECONDARY, fmt, num, pupils
 from .plan import activity_status
 from .report_activities import count, events_by_activity
 from .report_annex import event_row
 
-RISK_GROUPS = {"learning": "mācību vide", "social_health": "sociālā vide un veselība", "economic": "ekonomiskie",
-               "family": "ģimene"}
+RISK_GROUPS = RISK_GROUPS_SHORT
 
 
 #: Up to this many events outside the plan are listed in the report; more are counted (the annex lists all).
@@ -85,7 +85,7 @@ def conclusions(cfg: Config, ds: Dataset, period: Period, lagging: list[str]) ->
         status = activity_status(act, ds, period)
         if status == NO_REPORT and set(act.years) & period.plan_years:
             unreported.append(f"{act.number} {act.title} (atbildīgā: {refs_text(cfg, act.responsible)})")
-        elif status in ("nav īstenota", "daļēji"):
+        elif status in STATUSES_NEEDING_COMMENT:
             not_done.append(f"{act.number} {act.title} — {status}")
     needs = [f"{institution_name(cfg, inst)}: {d['measures_needed']}"
              for inst, d in sorted(ds.f2.items()) if d.get("measures_needed")]

@@ -1,24 +1,73 @@
-"""The cooperation group's tables (migrations 70–99).
+"""Every table of the store, in migration order: one place to read the whole schema.
 
+Numbers are fixed forever: the intake 1–49, the plan editions 50–69, the cooperation group 70–99.
 Statistics and identity are kept apart: ``cases``, ``case_reports``, ``meetings``, ``meeting_items``
 hold only pseudonymous ids, dates, codes and counts; everything that names or describes a child lives
-in the ``*_identity`` / ``*_text`` tables, which :mod:`generator.cases.purge` deletes.
+in the ``*_identity`` / ``*_text`` tables, which :mod:`generator.pipeline.purge` deletes. Vocabularies
+in CHECK constraints come from :mod:`generator.core.vocab`.
 """
 
 from __future__ import annotations
 
-from ..store import register_migration
+from ..core.vocab import CASE_STATUSES, SUBMISSION_STATES
+from .migrations import register_migration
 
-#: Case statuses as the protocols and the report write them.
-STATUSES = ("jauns", "izskatīšanā", "atrisināts", "nodots bāriņtiesai")
-OPEN_STATUSES = ("jauns", "izskatīšanā")
-CLOSED_STATUSES = ("atrisināts", "nodots bāriņtiesai")
 
-register_migration(70, "cases", """
+def _in(words: tuple[str, ...]) -> str:
+    """An SQL list of string literals for a CHECK constraint (the words contain no quotes)."""
+    return ", ".join(f"'{w}'" for w in words)
+
+
+register_migration(1, "submissions", f"""
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    institution TEXT,
+    form_id TEXT,
+    period INTEGER,
+    version INTEGER,
+    state TEXT NOT NULL CHECK (state IN ({_in(SUBMISSION_STATES)})),
+    received_at TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    superseded_by INTEGER REFERENCES submissions (id),
+    archived_as TEXT NOT NULL,
+    data TEXT,
+    receipt TEXT NOT NULL
+);
+CREATE INDEX submissions_slot ON submissions (form_id, period, institution, state);
+-- One current version per institution, form and period for the yearly forms; F3 case reports and F5
+-- meeting records are never versioned (FormDef.versioned), each accepted file stands alone.
+CREATE UNIQUE INDEX submissions_one_current ON submissions (form_id, period, institution)
+    WHERE state = 'accepted' AND form_id NOT IN ('F3', 'F5');
+CREATE TABLE messages (
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    seq INTEGER NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('error', 'warning')),
+    sheet TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    field TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (submission_id, seq)
+);
+""")
+
+register_migration(50, "plan_editions", """
+CREATE TABLE plan_editions (
+    id INTEGER PRIMARY KEY,
+    edition TEXT NOT NULL,
+    period INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    plan TEXT NOT NULL
+);
+CREATE INDEX plan_editions_edition ON plan_editions (edition);
+""")
+
+register_migration(70, "cases", f"""
 CREATE TABLE cases (
     case_id TEXT PRIMARY KEY,
     institution TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('jauns', 'izskatīšanā', 'atrisināts', 'nodots bāriņtiesai')),
+    status TEXT NOT NULL CHECK (status IN ({_in(CASE_STATUSES)})),
     opened_on TEXT NOT NULL,
     status_on TEXT NOT NULL,
     closed_on TEXT,

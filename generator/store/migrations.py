@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .errors import IntakeError
+from ..core.errors import IntakeError
 
 
 @dataclass(frozen=True)
