@@ -309,8 +309,8 @@ class Monitoring(Strict):
 
     prepared_by: str = Field(default="", description="Who prepares the annual report (default: the board)")
     coordinated_by: str = Field(default="", description="Who coordinates and monitors the implementation")
-    presented_to: str = Field(default="", description='To whom it is presented/submitted, in the dative '
-                              '("pašvaldības vadībai")')
+    presented_to: str = Field(default="", description='What is done with the report, as a verb phrase '
+                              '("iesniedz pašvaldības vadībai", "prezentē sadarbības grupas sanāksmē")')
     approved_by: str = Field(default="", description="Who approves the report (a meeting, a council)")
     mid_term_year: int | None = Field(default=None, description="Year of the mid-term evaluation (Rīga: 2026)")
     final_report: str = Field(default="", pattern=r"^(\d{4}-\d{2})?$",

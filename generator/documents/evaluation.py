@@ -166,7 +166,7 @@ def evaluation_body(cfg: Config, years: list[YearData], kind: Kind) -> tables.Bl
                         + ", ".join(y.period.label for y in years) + ". Dati: katra perioda jaunākā pieņemtā "
                         "iestāžu informācija (veidlapas F1, F2, F4) un sadarbības grupas sanāksmju uzskaite.")
     block.add_paragraph(f"Izvērtējumu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}."
-                        + (f" To iesniedz {mon.presented_to}." if mon.presented_to else ""))
+                        + (f" To {mon.presented_to}." if mon.presented_to else ""))
 
     block.add_paragraph("2. Rezultatīvo rādītāju dinamika", style="Heading 1")
     head, ind_rows = indicator_rows(cfg, years)

@@ -280,7 +280,7 @@ def plan_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, ed
         "edition_id": edition_id,
         "period_label": period.label,
         "prepared_text": (f"Aktualizēto plānu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}"
-                          + (f"; to iesniedz {mon.presented_to}." if mon.presented_to else ".")),
+                          + (f"; to {mon.presented_to}." if mon.presented_to else ".")),
         "before_tables": before,
         "table_caption": f"{plan_number}. tabula. PMP prevencijas sistēmas ieviešanas rīcības plāns",
         "inferred_note": INFERRED_NOTE if any(a.inferred for a in cfg.plan.activities) else "",

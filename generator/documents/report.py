@@ -15,7 +15,7 @@ from ..core.config import Config
 from ..core.period import Period
 from ..core.workspace import Workspace
 from . import charts, tables
-from .common import deadline, goals_by_level
+from .common import capitalised, deadline, goals_by_level
 from .completeness import FORM_TITLES, expected_forms, missing_forms
 from .coop_summary import summarise_records
 from .dataset import Dataset
@@ -31,6 +31,7 @@ from .metrics import (
     num,
     pupils,
 )
+from .plan_tables import funding_text
 from .render import TEMPLATE_NAMES, render_docx
 from .report_activities import levels_section, results_table, tasks_table
 from .report_annex import make_annex
@@ -203,15 +204,34 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
                               + "; ".join(f"{a} — {counts.get(a, 0)}" for a in ASSESSMENTS) + "."),
         "indicator_table": indicator_table(cfg, values, period),
         "indicator_chart": indicator_chart,
-        "coop_lines": coop_section(ds),
-        "conclusions": conclusions(cfg, ds, period, lagging),
+        "coop_lines": coop_section(cfg, ds),
+        "conclusions": conclusions(cfg, ds, period, lagging) + [b for b in [budget_section(cfg, period)] if b],
     }
 
 
-def coop_section(ds: Dataset) -> list[str]:
-    """Section 5, the cooperation group's work: counts only (meetings, cases, outcomes; decisions and
-    referrals are added by ``generator.coop_summary``). No name or case narrative ever reaches the report."""
-    return summarise_records(ds.f5).lines()
+def coop_section(cfg: Config, ds: Dataset) -> list[str]:
+    """Section 5, the cooperation group's work: the meetings the programme plans, then counts only
+    (meetings, cases, outcomes; decisions and referrals come from ``coop_summary``). No name or case
+    narrative ever reaches the report."""
+    months = cfg.cooperation_group.meeting_months
+    planned = []
+    if months:
+        planned.append(f"Programma paredz sadarbības grupas sanāksmes {lv.count(len(months), 'reizi', 'reizes')} "
+                       f"gadā ({', '.join(lv.MONTHS_LOCATIVE[m - 1] for m in sorted(months))}).")
+    return planned + summarise_records(ds.f5).lines()
+
+
+def budget_section(cfg: Config, period: Period) -> dict[str, Any] | None:
+    """Next year's activities and their funding, for the meeting that proposes the municipal budget
+    (``monitoring.budget_proposals``, Rīga)."""
+    if not cfg.monitoring.budget_proposals:
+        return None
+    nxt = Period(period.year + 1, cfg.period.kind)
+    acts = [a for a in cfg.plan.activities if set(a.years) & nxt.plan_years]
+    lines = [f"{a.number} {capitalised(a.title)} — finansējuma avots: {funding_text(cfg, a) or 'nav norādīts'}"
+             for a in acts]
+    return {"title": f"Aktivitātes {nxt.label} — priekšlikumi pašvaldības nākamā gada budžetam",
+            "lines": lines or ["Nākamajā gadā rīcības plānā aktivitāšu nav."]}
 
 
 def preparation_lines(cfg: Config, period: Period) -> list[str]:
@@ -221,8 +241,7 @@ def preparation_lines(cfg: Config, period: Period) -> list[str]:
     if mon.coordinated_by:
         lines.append(f"PMP prevencijas plāna ieviešanas koordinēšanu un uzraudzību nodrošina: {mon.coordinated_by}.")
     due = lv.date_long(deadline(cfg, period))
-    lines.append(f"Iesniegšanas termiņš: {due}" + (f"; pārskatu iesniedz {mon.presented_to}." if mon.presented_to
-                                                    else "."))
+    lines.append(f"Iesniegšanas termiņš: {due}" + (f"; pārskatu {mon.presented_to}." if mon.presented_to else "."))
     if mon.approved_by:
         lines.append(f"Pārskata informāciju izvērtē un apstiprina: {mon.approved_by}.")
     return lines

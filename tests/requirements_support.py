@@ -1,0 +1,207 @@
+"""The municipalities' monitoring requirements (``tests/data/requirements/<preset>.toml``) and their checks.
+
+Each file lists what one seed's monitoring and evaluation chapters require of the annual report, the updated
+plan and the evaluations: the requirement, the seed's lines and words, who prepares/approves, when, the
+document, and one or more checks a test runs on the built .docx read back with python-docx. The same data is
+rendered as ``docs/prasibas/<preset>.md`` (``python -m tests.requirements_support`` rewrites them; a test
+keeps them in step).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import docx
+
+from generator.core.config import Config
+from generator.core.period import Period
+from generator.documents.common import capitalised
+from generator.documents.evaluation import evaluation_year, make_evaluation
+from generator.pipeline.demo import run_demo
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIREMENTS = ROOT / "tests" / "data" / "requirements"
+DOCS = ROOT / "docs" / "prasibas"
+
+#: Document key -> file name pattern under outbox/<Y>/ ({y} = the period's year).
+DOCUMENTS = {
+    "report": "gada_parskats_{y}.docx",
+    "annex": "gada_parskats_{y}_pielikums.docx",
+    "plan": "ricibas_plans_{y}.docx",
+    "summary": "publiskais_kopsavilkums_{y}.docx",
+    "evaluation_mid": "starpposma_izvertejums_{y}.docx",
+    "evaluation_final": "nosleguma_zinojums_{y}.docx",
+}
+DOCUMENT_NAMES = {
+    "report": "gada pārskats", "annex": "gada pārskata pielikums", "plan": "aktualizētais rīcības plāns",
+    "summary": "publiskais kopsavilkums", "evaluation_mid": "starpposma izvērtējums",
+    "evaluation_final": "noslēguma ziņojums", "extracts": "iestāžu izraksti",
+}
+
+
+def load(preset: str) -> dict[str, Any]:
+    return tomllib.loads((REQUIREMENTS / f"{preset}.toml").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Read:
+    """A .docx as a person sees it: paragraphs (with style names) and tables (rows of cell texts)."""
+
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)
+    tables: list[list[list[str]]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, path: Path) -> Read:
+        doc = docx.Document(str(path))
+        out = cls([(p.style.name if p.style is not None else "", p.text) for p in doc.paragraphs])
+        for table in doc.tables:
+            out.tables.append([[c.text for c in row.cells] for row in table.rows])
+        return out
+
+    def texts(self) -> list[str]:
+        return [t for _, t in self.paragraphs] + [c for t in self.tables for r in t for c in r]
+
+    def tables_with(self, column: str) -> list[list[list[str]]]:
+        found = [t for t in self.tables if t and any(column in c for c in t[0])]
+        assert found, f"nav tabulas ar kolonnu «{column}»"
+        return found
+
+    def table_with(self, column: str) -> list[list[str]]:
+        return self.tables_with(column)[0]
+
+
+def _col(table: list[list[str]], column: str) -> int:
+    return next(n for n, c in enumerate(table[0]) if column in c)
+
+
+def run_check(check: dict[str, Any], cfg: Config, doc: Read) -> None:
+    """Assert one check on a read document; raises AssertionError naming what is missing."""
+    kind = check["kind"]
+    if kind == "text":
+        assert any(check["text"] in t for t in doc.texts()), f"nav teksta «{check['text']}»"
+    elif kind == "heading":
+        assert any(s.startswith(("Heading", "Title")) and check["text"] in t for s, t in doc.paragraphs), \
+            f"nav virsraksta «{check['text']}»"
+    elif kind == "table":
+        table = doc.table_with(check["columns"][0])
+        for column in check["columns"]:
+            assert any(column in c for c in table[0]), f"tabulā nav kolonnas «{column}»"
+    elif kind == "activity_rows":  # over every table with the column (the report has one per goal)
+        rows: dict[str, str] = {}
+        for table in doc.tables_with(check["column"]):
+            col, num = _col(table, check["column"]), _col(table, "Nr.")
+            rows.update({r[num]: r[col] for r in table[1:]})
+        wanted = [a for a in cfg.plan.activities if not check.get("only") or getattr(a, check["only"])]
+        for act in wanted:
+            assert act.number in rows, f"nav rindas aktivitātei {act.number}"
+            assert rows[act.number].strip(), f"aktivitātei {act.number} tukša kolonna «{check['column']}»"
+    elif kind == "goal_headings":
+        headings = {t for s, t in doc.paragraphs if s.startswith("Heading")}
+        for goal in cfg.plan.goals:
+            assert f"{goal.number}. mērķis: {goal.title}" in headings, f"nav mērķa {goal.number} virsraksta"
+    elif kind == "goal_improvements":
+        texts = doc.texts()
+        for goal in cfg.plan.goals:
+            for result in goal.expected_results:
+                assert any(capitalised(result) in t for t in texts), f"mērķim {goal.number} nav «{result}»"
+    elif kind == "task_rows":
+        table = doc.table_with("Darba uzdevums")
+        task, col = _col(table, "Darba uzdevums"), _col(table, check["column"])
+        rows = {r[task]: r for r in table[1:]}
+        for act in cfg.plan.activities:
+            for t in act.tasks:
+                assert capitalised(t.title) in rows, f"nav darba uzdevuma «{t.title[:40]}…»"
+                assert rows[capitalised(t.title)][col].strip()
+    elif kind == "indicator_rows":
+        table = doc.table_with(check["column"])
+        col = _col(table, check["column"])
+        body = [r for r in table[2:] if len(set(r)) > 1]
+        assert len(body) == sum(len(i.rows) for i in cfg.plan.indicators), "ne katram rādītājam ir rinda"
+        assert all(r[col].strip() for r in body), f"tukša kolonna «{check['column']}»"
+    elif kind == "year_columns":
+        table = doc.table_with(check["column"])
+        head = table[0]
+        for year in check["years"]:
+            assert any(str(year) in c for c in head), f"nav kolonnas gadam {year}"
+    else:
+        raise AssertionError(f"nezināms pārbaudes veids {kind}")
+
+
+#: The demo's "today" in every requirements test: calendar-year presets build 2026 (Rīga's mid-term year),
+#: school-year presets 2026./2027. (Ludza's and Ogre's last plan year).
+TODAY = date(2026, 11, 30)
+
+
+@dataclass
+class Built:
+    """A preset's demo workspace after ``pmp build`` and both evaluations, its documents read back."""
+
+    cfg: Config
+    docs: dict[str, Read]
+
+
+def build_preset(preset: str, folder: Path) -> Built:
+    """The demo pipeline for ``preset`` (every form filled, ingested, built), plus the evaluations."""
+    result = run_demo(folder / preset, TODAY, preset=preset)
+    ws, period = result.workspace, result.period
+    cfg = ws.config
+    out = ws.period_outbox(period.year)
+    docs = {key: Read.of(out / name.format(y=period.year)) for key, name in DOCUMENTS.items()
+            if (out / name.format(y=period.year)).is_file()}
+    for kind in ("mid", "final"):
+        year = evaluation_year(cfg, kind)  # type: ignore[arg-type]
+        path = make_evaluation(ws, Period(year, cfg.period.kind), kind, TODAY)  # type: ignore[arg-type]
+        docs[f"evaluation_{kind}"] = Read.of(path)
+    extracts = Read()
+    for path in sorted((out / "izraksti").glob("*.docx")):
+        one = Read.of(path)
+        extracts.paragraphs += one.paragraphs
+        extracts.tables += one.tables
+    docs["extracts"] = extracts
+    return Built(cfg, docs)
+
+
+def check_requirement(built: Built, req: dict[str, Any]) -> None:
+    """Every check of one requirement on its document."""
+    doc = built.docs.get(req["document"])
+    assert doc is not None, f"{req['id']}: dokuments {req['document']} nav izveidots"
+    for check in req["check"]:
+        try:
+            run_check(check, built.cfg, doc)
+        except AssertionError as e:
+            raise AssertionError(f"{req['id']} ({DOCUMENT_NAMES[req['document']]}): {e}") from e
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    """The requirements table of one municipality as Markdown (Latvian, like the seeds)."""
+    lines = [
+        f"# {data['municipality']}: uzraudzības prasības pārskatam un aktualizētajam plānam",
+        "",
+        f"Avots: `seeds/{data['seed']}`, {data['chapter']}. Katru prasību pārbauda "
+        f"`tests/test_requirements_{data['preset']}.py`, nolasot izveidotos dokumentus "
+        f"(`tests/data/requirements/{data['preset']}.toml`; šo failu veido `python -m tests.requirements_support`).",
+        "",
+        "| Nr. | Prasība (seed rindas) | Kas sagatavo / apstiprina | Kad | Dokuments | Kā izpildīts |",
+        "|---|---|---|---|---|---|",
+    ]
+    for req in data["requirement"]:
+        cells = [req["id"], f"{req['requirement']} ({req['lines']}) — «{req['quote']}»", req.get("who", "—"),
+                 req.get("when", "—"), DOCUMENT_NAMES[req["document"]], req["how"]]
+        lines.append("| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    DOCS.mkdir(parents=True, exist_ok=True)
+    for path in sorted(REQUIREMENTS.glob("*.toml")):
+        out = DOCS / f"{path.stem}.md"
+        out.write_text(render_markdown(load(path.stem)), encoding="utf-8")
+        print(out)
+
+
+if __name__ == "__main__":
+    main()
