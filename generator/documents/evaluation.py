@@ -108,23 +108,14 @@ def indicator_rows(cfg: Config, years: list[YearData]) -> tuple[list[str], list[
             + [f"Mērķis {m}" for m in milestones] + ["Vērtējums"])
     rows = []
     for n, first in enumerate(years[-1].values if years else []):
-        unit = first.indicator.unit
-        base = first.row.baseline.raw if first.row.baseline else "–"
-        if first.row.baseline and first.row.baseline_year and not first.row.baseline.is_text:
-            base += f" ({first.row.baseline_year})"
-        per_year = []
-        for y in years:
-            v = y.values[n]
-            per_year.append("–" if v.value is None and v.text in ("", "–") else
-                            v.text + (f" {unit}" if unit and v.value is not None and not v.text.endswith(unit) else ""))
+        per_year = [y.values[n].text or "–" for y in years]
         # The verdict of the latest year that has data (against that year's milestone).
         latest = next((y for y in reversed(years) if y.values[n].assessment != NO_DATA), None)
         verdict = latest.values[n].assessment if latest else NO_DATA
         if latest is not None and latest is not years[-1]:
             verdict += f" (pēc {latest.period.short_label} datiem)"
-        targets = [first.row.targets[m].raw if m in first.row.targets else "–" for m in milestones]
-        rows.append([first.indicator.number if first.row_index == 0 else "", first.title, base, *per_year,
-                     *targets, verdict])
+        rows.append([first.indicator.number if first.row_index == 0 else "", first.title, first.baseline_text,
+                     *per_year, *(t for _, t in first.targets_text), verdict])
     return head, rows
 
 

@@ -105,23 +105,10 @@ def situation_table(cfg: Config, ds: Dataset) -> tables.Block:
     return block
 
 
-def with_unit(text: str, unit: str) -> str:
-    """A baseline or target with its unit ("64,9" -> "64,9 %") unless it is text or already has one."""
-    if not unit or not text or text.rstrip().endswith(unit) or not any(ch.isdigit() for ch in text[-1:]):
-        return text
-    return f"{text} {unit}"
-
-
-def indicator_cells(v: IndicatorValue, milestones: list[str]) -> list[str]:
-    """One indicator row: number, title, baseline (year), targets, value, source, assessment."""
-    unit = v.indicator.unit
-    base = with_unit(v.row.baseline.raw, unit) if v.row.baseline else "–"
-    if v.row.baseline_year and v.row.baseline and not v.row.baseline.is_text:
-        base += f" ({v.row.baseline_year})"
-    targets = [with_unit(v.row.targets[m].raw, unit) if m in v.row.targets else "–" for m in milestones]
-    value = v.text + (f" {unit}" if unit and v.value is not None and not v.text.endswith(unit) else "")
+def indicator_cells(v: IndicatorValue) -> list[str]:
+    """One indicator row: number, title, baseline (year), targets, value, source, assessment (units kept)."""
     number = v.indicator.number if v.row_index == 0 else ""
-    return [number, v.title, base, *targets, value, v.source, v.assessment]
+    return [number, v.title, v.baseline_text, *(t for _, t in v.targets_text), v.text, v.source, v.assessment]
 
 
 def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -> tables.Block:
@@ -141,9 +128,9 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
         rows = by_level.pop(level, [])
         if rows:
             body.append(("level", [label]))
-        body += [("row", indicator_cells(v, milestones)) for v in rows]
+        body += [("row", indicator_cells(v)) for v in rows]
     for rows in by_level.values():  # indicators of a level without goals
-        body += [("row", indicator_cells(v, milestones)) for v in rows]
+        body += [("row", indicator_cells(v)) for v in rows]
     weights = [1.0, 5.5, 1.8] + [1.6] * len(milestones) + [1.6, 2.2, 1.8]
     widths, size = fit_widths(weights, [(head, True)] + [(r, False) for k, r in body if k == "row"],
                               PORTRAIT_WIDTH_CM, 8)
@@ -174,7 +161,7 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
     indicator_chart: Any = ""
     if values:
         indicator_chart = InlineImage(tpl, charts.assessment_chart(dict(counts)), width=Mm(130))
-    lagging = [f"{v.indicator.number}. {v.title}: {v.text} (mērķis {v.milestone}: {v.target.raw if v.target else '–'})"
+    lagging = [f"{v.indicator.number}. {v.title}: {v.text} (mērķis {v.milestone}: {v.target_text})"
                for v in values if v.assessment == LAGGING]
     annex_name = f"gada_parskats_{period.year}_pielikums.docx"
     years = cfg.period.plan_years
