@@ -9,6 +9,8 @@ keeps them in step).
 
 from __future__ import annotations
 
+import re
+import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +23,8 @@ from generator.core.config import Config
 from generator.core.period import Period
 from generator.documents.common import capitalised
 from generator.documents.evaluation import evaluation_year, make_evaluation
+from generator.documents.fit import pieces
+from generator.documents.pdf import to_pdf
 from generator.pipeline.demo import run_demo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,6 +146,7 @@ class Built:
 
     cfg: Config
     docs: dict[str, Read]
+    paths: dict[str, Path] = field(default_factory=dict)
 
 
 def build_preset(preset: str, folder: Path) -> Built:
@@ -150,19 +155,44 @@ def build_preset(preset: str, folder: Path) -> Built:
     ws, period = result.workspace, result.period
     cfg = ws.config
     out = ws.period_outbox(period.year)
-    docs = {key: Read.of(out / name.format(y=period.year)) for key, name in DOCUMENTS.items()
-            if (out / name.format(y=period.year)).is_file()}
+    paths = {key: out / name.format(y=period.year) for key, name in DOCUMENTS.items()
+             if (out / name.format(y=period.year)).is_file()}
     for kind in ("mid", "final"):
         year = evaluation_year(cfg, kind)  # type: ignore[arg-type]
-        path = make_evaluation(ws, Period(year, cfg.period.kind), kind, TODAY)  # type: ignore[arg-type]
-        docs[f"evaluation_{kind}"] = Read.of(path)
+        paths[f"evaluation_{kind}"] = make_evaluation(ws, Period(year, cfg.period.kind), kind, TODAY)  # type: ignore[arg-type]
+    docs = {key: Read.of(path) for key, path in paths.items()}
     extracts = Read()
     for path in sorted((out / "izraksti").glob("*.docx")):
         one = Read.of(path)
         extracts.paragraphs += one.paragraphs
         extracts.tables += one.tables
     docs["extracts"] = extracts
-    return Built(cfg, docs)
+    return Built(cfg, docs, paths)
+
+
+def split_words(docx_path: Path) -> list[str]:
+    """Pieces of words in the document's PDF that are no word of the document: a word broken mid-word.
+
+    The document's words are every unbreakable piece of its paragraphs, cells and footer (split at spaces
+    and after hyphens and slashes, where a line may break); the PDF made by LibreOffice is read back with
+    ``pdftotext -raw``. Numbers and punctuation are not words.
+    """
+    pdf = to_pdf(docx_path)
+    doc = docx.Document(str(docx_path))
+    known: set[str] = set()
+    texts = [p.text for p in doc.paragraphs] + [p.text for s in doc.sections for p in s.footer.paragraphs]
+    texts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    for text in texts:
+        # A line may break at a space, after a hyphen or slash, before a dash (LibreOffice does), or not at
+        # all: every one of those pieces is a whole word as the reader sees it.
+        known.update(pieces(text), text.split(), re.split(r"\s+|(?=[–—])", text))
+    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    strange = []
+    for token in raw.split():
+        if token not in known and any(ch.isalpha() for ch in token):
+            strange.append(token)
+    return strange
 
 
 def check_requirement(built: Built, req: dict[str, Any]) -> None:

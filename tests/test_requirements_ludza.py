@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from tests.requirements_support import DOCS, Built, build_preset, check_requirement, load, render_markdown
+from tests.requirements_support import (
+    DOCS,
+    Built,
+    build_preset,
+    check_requirement,
+    load,
+    render_markdown,
+    split_words,
+)
 
 PRESET = "ludza"
 REQUIREMENTS = load(PRESET)["requirement"]
@@ -29,3 +37,10 @@ def test_requirement_is_met(built: Built, requirement: dict[str, Any]) -> None:
 
 def test_markdown_table_is_in_step() -> None:
     assert (DOCS / f"{PRESET}.md").read_text(encoding="utf-8") == render_markdown(load(PRESET))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", ["report", "plan", "summary"])
+def test_no_word_is_broken_in_the_pdf(built: Built, document: str) -> None:
+    """LibreOffice's PDF of the document has no piece of a word that the document does not have whole."""
+    assert split_words(built.paths[document]) == []

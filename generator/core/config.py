@@ -329,6 +329,8 @@ class Layout(Strict):
     goals_as_rows: bool = Field(default=True, description="Goal rows spanning the table (Līvāni, Rīga); false: a goal column (Ludza, Daugavpils)")
     results_table: bool = Field(default=False, description="The report has the per-activity results table "
                                 "(planned funding, expected result, achieved value, impact, factors; Ludza 3.6.)")
+    group_labels: dict[str, str] = Field(default_factory=dict, description="How the plan names a whole kind "
+                                         '(kind:ngo) where it differs from the default ("Nevalstiskās organizācijas")')
 
 
 class Monitoring(Strict):
@@ -434,7 +436,7 @@ class Config(Strict):
     def ref_label(self, ref: str) -> str:
         """How a reference is printed in a plan table: the abbreviation/name, or the kind's plural."""
         if ref.startswith("kind:"):
-            return KIND_GROUP_LABELS.get(ref[5:], ref)
+            return self.layout.group_labels.get(ref[5:]) or KIND_GROUP_LABELS.get(ref[5:], ref)
         try:
             return self.institution(ref).label
         except KeyError:

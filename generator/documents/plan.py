@@ -111,7 +111,7 @@ def _change_text(number: str, changes: PlanChanges) -> str:
 
 
 #: Columns of free text, which start with a capital letter as the seeds' tables do.
-TEXT_COLUMNS = frozenset({"goal", "title", "expected_result", "funding", "link", "tasks"})
+TEXT_COLUMNS = frozenset({"goal", "title", "expected_result", "responsible", "involved", "funding", "link", "tasks"})
 #: Marks a cell that is a reading of a damaged source text, not the adopted wording (``inferred``).
 INFERRED_MARK = " [rekonstruēts]"
 INFERRED_NOTE = ("[rekonstruēts], (x) — šūnas saturs nav nolasāms pieņemtā dokumenta tekstā; tas ir "

@@ -56,20 +56,22 @@ def reported_table(cfg: Config, ds: Dataset) -> tables.Block:
     block = tables.Block()
     expected = expected_forms(cfg, ds.period)
     forms = [f for f in ("F1", "F2", "F4") if any(f in v for v in expected.values())]
-    table = tables.new_table(block, tables.scale([6.0] + [3.0] * len(forms), PORTRAIT_WIDTH_CM))
-    tables.add_row(table, ["Iestāde"] + [f"{f} {FORM_TITLES[f]}" for f in forms], bold=True, header=True,
-                   fill=tables.HEADER_FILL, center=True)
+    head = ["Iestāde"] + [f"{f} {FORM_TITLES[f]}" for f in forms]
+    rows = [[cfg.institution(inst_id).name] + [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
+            for inst_id, owed in expected.items()]
+    widths, size = fit_widths([6.0] + [3.0] * len(forms), [(head, True)] + [(r, False) for r in rows],
+                              PORTRAIT_WIDTH_CM, 8)
+    table = tables.new_table(block, widths, font_pt=size)
+    tables.add_row(table, head, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
     tables.number_row(table, [1] * (len(forms) + 1))
-    for inst_id, owed in expected.items():
-        row = [cfg.institution(inst_id).name]
-        row += [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
+    for row in rows:
         tables.add_row(table, row)
     return block
 
 
-SITUATION_HEADERS = ["Izglītības iestāde", "Izglīt. skaits sākumā", "PMP riska grupā", "Pārtrau­kuši mācības",
+SITUATION_HEADERS = ["Izglītības iestāde", "Izglīt. skaits sākumā", "PMP riska grupā", "Pārtraukuši mācības",
                      "Neattais. st. uz 1 izgl.", "> 20 neattais. st.", "Atkārto mācību gadu",
-                     "Atbalsta pasā­kumi"]
+                     "Atbalsta pasākumi"]
 
 
 def _school_row(d: dict[str, Any]) -> list[float]:
@@ -88,20 +90,26 @@ def situation_table(cfg: Config, ds: Dataset) -> tables.Block:
     block = tables.Block()
     if not ds.f2:
         return block
-    table = tables.new_table(block, tables.scale([4.2] + [1.7] * 7, PORTRAIT_WIDTH_CM), font_pt=7.5)
-    tables.add_row(table, SITUATION_HEADERS, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(SITUATION_HEADERS))
     totals = [0.0] * 7
+    rows = []
     for school in cfg.schools:
         d = ds.f2.get(school.id)
         if d is None:
             continue
         values = _school_row(d)
         totals = [t + (v * values[0] if n == 3 else v) for n, (t, v) in enumerate(zip(totals, values, strict=True))]
-        tables.add_row(table, [school.name] + [fmt(v) for v in values])
+        rows.append([school.name] + [fmt(v) for v in values])
     if totals[0]:
         totals[3] = totals[3] / totals[0]
-    tables.add_row(table, ["Kopā"] + [fmt(v) for v in totals], bold=True)
+    total_row = ["Kopā"] + [fmt(v) for v in totals]
+    widths, size = fit_widths([4.2] + [1.7] * 7, [(SITUATION_HEADERS, True), *[(r, False) for r in rows],
+                                                  (total_row, True)], PORTRAIT_WIDTH_CM, 7.5)
+    table = tables.new_table(block, widths, font_pt=size)
+    tables.add_row(table, SITUATION_HEADERS, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
+    tables.number_row(table, [1] * len(SITUATION_HEADERS))
+    for row in rows:
+        tables.add_row(table, row)
+    tables.add_row(table, total_row, bold=True)
     return block
 
 

@@ -90,6 +90,9 @@ def add_row(table: Table, texts: Sequence[str], *, bold: bool = False, fill: str
         el = OxmlElement("w:tblHeader")
         el.set(qn("w:val"), "true")
         tr_pr.append(el)
+        for cell in row.cells:  # a header row never stays alone at the foot of a page
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
     return list(row.cells)
 
 
