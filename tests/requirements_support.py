@@ -183,9 +183,12 @@ def split_words(docx_path: Path) -> list[str]:
     texts = [p.text for p in doc.paragraphs] + [p.text for s in doc.sections for p in s.footer.paragraphs]
     texts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
     for text in texts:
-        # A line may break at a space, after a hyphen or slash, before a dash (LibreOffice does), or not at
-        # all: every one of those pieces is a whole word as the reader sees it.
-        known.update(pieces(text), text.split(), re.split(r"\s+|(?=[–—])", text))
+        # A line may break at a space, at a break opportunity inside a word (after a hyphen or slash, after a
+        # full stop before a letter, before a dash), or not at all: every run of whole pieces is legitimate.
+        known.update(re.split(r"\s+|(?=[–—])", text))
+        for word in text.split():
+            parts = pieces(word)
+            known.update("".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
     raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
     strange = []

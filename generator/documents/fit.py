@@ -27,8 +27,9 @@ CELL_PADDING_CM = 0.38 + 0.08
 PT_PER_CM = 72 / 2.54
 SMALLEST_PT = 6.0
 
-#: Where a line may break: after a hyphen, dash or slash, and at ordinary spaces (not no-break spaces).
-_BREAKS = re.compile(r"(?<=[-–—/])|[ \t\n]+")
+#: Where a line may break: after a hyphen, dash or slash, after a full stop followed by a letter
+#: ("2023./24.|m.g." — LibreOffice breaks there), and at ordinary spaces (not no-break spaces).
+_BREAKS = re.compile(r"(?<=[-–—/])|(?<=\.)(?=[^\W\d_])|[ \t\n]+")
 
 
 @lru_cache(maxsize=8)
@@ -45,10 +46,11 @@ def text_width_cm(text: str, size_pt: float, bold: bool = False, family: str = F
     if not text:
         return 0.0
     face = _face(family, bold)
-    face.set_size(size_pt, 72)
+    # Measured at 100 pixels per point: at 1 px/pt hinting rounds every advance to a whole point.
+    face.set_size(size_pt, 72 * 100)
     face.set_text(text)
     width, _height = face.get_width_height()
-    return width / 64 / PT_PER_CM
+    return width / 64 / 100 / PT_PER_CM
 
 
 def pieces(text: str) -> list[str]:
