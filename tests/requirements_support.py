@@ -187,7 +187,7 @@ def split_words(docx_path: Path) -> list[str]:
         # full stop before a letter, before a dash), or not at all: every run of whole pieces is legitimate.
         known.update(re.split(r"\s+|(?=[–—])", text))
         for word in text.split():
-            parts = pieces(word)
+            parts = pieces(word, at_full_stops=True)
             known.update("".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
     raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout

@@ -57,6 +57,7 @@ def test_municipality_period_and_layout(shown: dict[str, Any]) -> None:
                                 "years", "tasks"],
         "goals_as_rows": False,
         "results_table": True,  # 3.6. tab. (line 4476)
+        "group_labels": {},
     }
 
 

@@ -27,9 +27,11 @@ CELL_PADDING_CM = 0.38 + 0.08
 PT_PER_CM = 72 / 2.54
 SMALLEST_PT = 6.0
 
-#: Where a line may break: after a hyphen, dash or slash, after a full stop followed by a letter
-#: ("2023./24.|m.g." — LibreOffice breaks there), and at ordinary spaces (not no-break spaces).
-_BREAKS = re.compile(r"(?<=[-–—/])|(?<=\.)(?=[^\W\d_])|[ \t\n]+")
+#: Where a line may break: after a hyphen, dash or slash, and at ordinary spaces (not no-break spaces).
+_BREAKS = re.compile(r"(?<=[-–—/])|[ \t\n]+")
+#: LibreOffice sometimes also breaks after a full stop followed by a letter ("2023./24.|m.g."), though not
+#: always; widths never count on it, but such a break is no broken word either.
+_BREAKS_AT_FULL_STOPS = re.compile(r"(?<=[-–—/])|(?<=\.)(?=[^\W\d_])|[ \t\n]+")
 
 
 @lru_cache(maxsize=8)
@@ -53,9 +55,10 @@ def text_width_cm(text: str, size_pt: float, bold: bool = False, family: str = F
     return width / 64 / 100 / PT_PER_CM
 
 
-def pieces(text: str) -> list[str]:
-    """The parts of ``text`` a line may not break inside (words, split after hyphens and slashes)."""
-    return [p for p in _BREAKS.split(str(text)) if p]
+def pieces(text: str, at_full_stops: bool = False) -> list[str]:
+    """The parts of ``text`` a line may not break inside (words, split after hyphens and slashes, and with
+    ``at_full_stops`` also after a full stop before a letter)."""
+    return [p for p in (_BREAKS_AT_FULL_STOPS if at_full_stops else _BREAKS).split(str(text)) if p]
 
 
 def min_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
