@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import pytest
 
 from generator.core.config import Config
 from generator.core.period import Period
@@ -207,6 +208,32 @@ def check_requirement(built: Built, req: dict[str, Any]) -> None:
             run_check(check, built.cfg, doc)
         except AssertionError as e:
             raise AssertionError(f"{req['id']} ({DOCUMENT_NAMES[req['document']]}): {e}") from e
+
+
+def preset_tests(preset: str) -> tuple[Any, ...]:
+    """The fixture and tests of one preset's ``tests/test_requirements_<preset>.py``: every requirement met
+    on the built documents, the Markdown table in step, no word broken in the PDFs."""
+    requirements = load(preset)["requirement"]
+
+    @pytest.fixture(scope="module")
+    def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+        return build_preset(preset, Path(tmp_path_factory.mktemp(preset)))
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("requirement", requirements, ids=[r["id"] for r in requirements])
+    def test_requirement_is_met(built: Built, requirement: dict[str, Any]) -> None:
+        check_requirement(built, requirement)
+
+    def test_markdown_table_is_in_step() -> None:
+        assert (DOCS / f"{preset}.md").read_text(encoding="utf-8") == render_markdown(load(preset))
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("document", ["report", "plan", "summary"])
+    def test_no_word_is_broken_in_the_pdf(built: Built, document: str) -> None:
+        """LibreOffice's PDF of the document has no piece of a word that the document does not have whole."""
+        assert split_words(built.paths[document]) == []
+
+    return built, test_requirement_is_met, test_markdown_table_is_in_step, test_no_word_is_broken_in_the_pdf
 
 
 def render_markdown(data: dict[str, Any]) -> str:
