@@ -22,7 +22,6 @@ from ..core.workspace import Workspace
 from . import tables
 from .common import NO_REPORT, capitalised
 from .dataset import Dataset, load_dataset
-from .fit import fit_widths
 from .metrics import ACHIEVED, ASSESSMENTS, LAGGING, NO_DATA, IndicatorValue, fmt, indicator_values, num
 from .plan import activity_status
 from .report_activities import GROUPS, count, eur, events_by_activity
@@ -93,12 +92,7 @@ def history(ws: Workspace, upto: Period) -> list[YearData]:
 
 
 def _table(block: tables.Block, head: list[str], weights: list[float], rows: list[list[str]]) -> None:
-    widths, size = fit_widths(weights, [(head, True)] + [(r, False) for r in rows], PORTRAIT_WIDTH_CM, 8)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, head, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(head))
-    for row in rows:
-        tables.add_row(table, row)
+    tables.fitted_table(block, head, weights, [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8)
 
 
 def indicator_rows(cfg: Config, years: list[YearData]) -> tuple[list[str], list[list[str]]]:

@@ -13,7 +13,6 @@ from typing import Any
 from ..core.config import Activity, Config, Goal
 from . import tables
 from .common import activities_of, capitalised, goals_by_level, refs_text
-from .fit import fit_widths
 
 LANDSCAPE_WIDTH_CM = 26.7
 
@@ -34,20 +33,9 @@ def _level_goal_rows(cfg: Config, row_of: Any, goal_rows: bool) -> list[tuple[st
     return body
 
 
-def _render(head: list[str], weights: list[float], body: list[tuple[str, list[str]]]) -> tables.Block:
+def _render(head: list[str], weights: list[float], body: tables.Body) -> tables.Block:
     block = tables.Block()
-    widths, size = fit_widths(weights, [(head, True)] + [(r, False) for k, r in body if k == "row"],
-                              LANDSCAPE_WIDTH_CM, 8)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, head, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(head))
-    for kind, row in body:
-        if kind == "level":
-            tables.spanning_row(table, row[0], fill=tables.LEVEL_FILL, center=True)
-        elif kind == "goal":
-            tables.spanning_row(table, row[0], fill=tables.GOAL_FILL)
-        else:
-            tables.add_row(table, row)
+    tables.fitted_table(block, head, weights, body, LANDSCAPE_WIDTH_CM, 8)
     return block
 
 

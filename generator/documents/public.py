@@ -22,7 +22,6 @@ from .common import NO_REPORT, STATUSES, capitalised
 from .completeness import expected_forms, missing_forms
 from .coop_summary import summarise_records
 from .dataset import Dataset
-from .fit import fit_widths
 from .metrics import ASSESSMENTS, fmt, indicator_values, num
 from .plan import activity_status
 from .plan_tables import funding_text
@@ -131,12 +130,7 @@ def extract_body(cfg: Config, inst: Institution, period: Period, nxt: Period | N
     if not rows:
         block.add_paragraph("Šajā periodā iestādei rīcības plānā aktivitāšu nav.")
         return block
-    widths, size = fit_widths(EXTRACT_WEIGHTS, [(EXTRACT_HEAD, True)] + [(r, False) for r in rows],
-                              PORTRAIT_WIDTH_CM, 8)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, EXTRACT_HEAD, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    for row in rows:
-        tables.add_row(table, row)
+    tables.fitted_table(block, EXTRACT_HEAD, EXTRACT_WEIGHTS, [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8, numbered=False)
     block.add_paragraph(f"Kopā: {count(len(rows), 'aktivitāte', 'aktivitātes')}.")
     return block
 

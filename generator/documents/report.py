@@ -19,7 +19,6 @@ from .common import capitalised, deadline, goals_by_level
 from .completeness import FORM_TITLES, expected_forms, missing_forms
 from .coop_summary import summarise_records
 from .dataset import Dataset
-from .fit import fit_widths
 from .metrics import (
     ASSESSMENTS,
     BASIC,
@@ -59,13 +58,7 @@ def reported_table(cfg: Config, ds: Dataset) -> tables.Block:
     head = ["Iestāde"] + [f"{f} {FORM_TITLES[f]}" for f in forms]
     rows = [[cfg.institution(inst_id).name] + [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
             for inst_id, owed in expected.items()]
-    widths, size = fit_widths([6.0] + [3.0] * len(forms), [(head, True)] + [(r, False) for r in rows],
-                              PORTRAIT_WIDTH_CM, 8)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, head, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * (len(forms) + 1))
-    for row in rows:
-        tables.add_row(table, row)
+    tables.fitted_table(block, head, [6.0] + [3.0] * len(forms), [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8)
     return block
 
 
@@ -102,14 +95,11 @@ def situation_table(cfg: Config, ds: Dataset) -> tables.Block:
     if totals[0]:
         totals[3] = totals[3] / totals[0]
     total_row = ["Kopā"] + [fmt(v) for v in totals]
-    widths, size = fit_widths([4.2] + [1.7] * 7, [(SITUATION_HEADERS, True), *[(r, False) for r in rows],
-                                                  (total_row, True)], PORTRAIT_WIDTH_CM, 7.5)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, SITUATION_HEADERS, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(SITUATION_HEADERS))
-    for row in rows:
-        tables.add_row(table, row)
-    tables.add_row(table, total_row, bold=True)
+    table = tables.fitted_table(block, SITUATION_HEADERS, [4.2] + [1.7] * 7, [("row", r) for r in [*rows, total_row]],
+                                PORTRAIT_WIDTH_CM, 7.5)
+    for cell in table.rows[-1].cells:  # the total row in bold
+        for run in (r for p in cell.paragraphs for r in p.runs):
+            run.bold = True
     return block
 
 
@@ -128,7 +118,7 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
     if not values:
         block.add_paragraph("Rīcības plānā nav noteikti rezultatīvie rādītāji.")
         return block
-    body: list[tuple[str, list[str]]] = []
+    body: tables.Body = []
     by_level: dict[str, list[IndicatorValue]] = {}
     for v in values:
         by_level.setdefault(v.indicator.level, []).append(v)
@@ -140,16 +130,7 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
     for rows in by_level.values():  # indicators of a level without goals
         body += [("row", indicator_cells(v)) for v in rows]
     weights = [1.0, 5.5, 1.8] + [1.6] * len(milestones) + [1.6, 2.2, 1.8]
-    widths, size = fit_widths(weights, [(head, True)] + [(r, False) for k, r in body if k == "row"],
-                              PORTRAIT_WIDTH_CM, 8)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, head, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(head))
-    for kind, row in body:
-        if kind == "level":
-            tables.spanning_row(table, row[0], fill=tables.LEVEL_FILL, center=True)
-        else:
-            tables.add_row(table, row)
+    tables.fitted_table(block, head, weights, body, PORTRAIT_WIDTH_CM, 8)
     return block
 
 

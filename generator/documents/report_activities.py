@@ -27,7 +27,6 @@ from .common import (
     reported_statuses,
 )
 from .dataset import Dataset
-from .fit import fit_widths
 from .metrics import fmt, num
 from .plan import activity_status
 from .plan_tables import planned_funding_text
@@ -119,12 +118,8 @@ def goal_table(cfg: Config, ds: Dataset, period: Period, goal: Goal, events: dic
     """The table of one goal's activities."""
     block = tables.Block()
     rows = [activity_row(cfg, ds, period, a, events.get(a.number, [])) for a in activities_of(cfg, goal)]
-    widths, size = fit_widths(ACTIVITY_WEIGHTS, [(ACTIVITY_HEAD, True), *[(r, False) for r in rows]],
-                              PORTRAIT_WIDTH_CM, 8)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, ACTIVITY_HEAD, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    for row in rows:
-        tables.add_row(table, row)
+    tables.fitted_table(block, ACTIVITY_HEAD, ACTIVITY_WEIGHTS, [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8,
+                        numbered=False)
     return block
 
 
@@ -173,7 +168,7 @@ def results_table(cfg: Config, ds: Dataset, period: Period) -> tables.Block:
     """Per activity: planned and spent funding, expected result, achievement, impact, factors."""
     block = tables.Block()
     events = events_by_activity(ds)
-    body: list[tuple[str, list[str]]] = []
+    body: tables.Body = []
     for _level, label, goals in goals_by_level(cfg):
         body.append(("level", [label]))
         for g in goals:
@@ -188,18 +183,7 @@ def results_table(cfg: Config, ds: Dataset, period: Period) -> tables.Block:
                 body.append(("row", [act.number, capitalised(act.title), planned_funding_text(cfg, act) or "—",
                                      eur(spent(ev)) if rows else "—", capitalised(act.expected_result) or "—",
                                      achieved, distinct_texts(ev, "impact"), distinct_texts(ev, "factors")]))
-    widths, size = fit_widths(RESULTS_WEIGHTS, [(RESULTS_HEAD, True)] + [(r, False) for k, r in body if k == "row"],
-                              PORTRAIT_WIDTH_CM, 7.5)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, RESULTS_HEAD, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(RESULTS_HEAD))
-    for kind, row in body:
-        if kind == "level":
-            tables.spanning_row(table, row[0], fill=tables.LEVEL_FILL, center=True)
-        elif kind == "goal":
-            tables.spanning_row(table, row[0], fill=tables.GOAL_FILL)
-        else:
-            tables.add_row(table, row)
+    tables.fitted_table(block, RESULTS_HEAD, RESULTS_WEIGHTS, body, PORTRAIT_WIDTH_CM, 7.5)
     return block
 
 
@@ -236,11 +220,5 @@ def tasks_table(cfg: Config, ds: Dataset, period: Period) -> tables.Block:
             for act in cfg.plan.activities for t in act.tasks]
     if not rows:
         return block
-    widths, size = fit_widths(TASKS_WEIGHTS, [(TASKS_HEAD, True)] + [(r, False) for r in rows],
-                              PORTRAIT_WIDTH_CM, 8)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, TASKS_HEAD, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(TASKS_HEAD))
-    for row in rows:
-        tables.add_row(table, row)
+    tables.fitted_table(block, TASKS_HEAD, TASKS_WEIGHTS, [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8)
     return block

@@ -20,7 +20,6 @@ from ..core.workspace import Workspace
 from . import tables
 from .common import capitalised, institution_name, reported_statuses
 from .dataset import Dataset
-from .fit import fit_widths
 from .metrics import num
 from .render import TEMPLATE_NAMES, render_docx
 from .report_activities import Events, eur, events_by_activity, participants
@@ -70,12 +69,7 @@ def grouped(pairs: list[tuple[str, str]]) -> list[str]:
 
 def events_table(block: tables.Block, cfg: Config, events: Events) -> None:
     rows = [event_row(cfg, inst, e) for inst, e in events]
-    widths, size = fit_widths(EVENT_WEIGHTS, [(EVENT_HEAD, True)] + [(r, False) for r in rows],
-                              PORTRAIT_WIDTH_CM, 8)
-    table = tables.new_table(block, widths, font_pt=size)
-    tables.add_row(table, EVENT_HEAD, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    for row in rows:
-        tables.add_row(table, row)
+    tables.fitted_table(block, EVENT_HEAD, EVENT_WEIGHTS, [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8, numbered=False)
 
 
 def annex_body(cfg: Config, ds: Dataset) -> tables.Block:

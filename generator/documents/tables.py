@@ -20,6 +20,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from lxml import etree
 
+from .fit import fit_widths
+
 
 class Block:
     """Body content built with python-docx and placed by a ``{{p name }}`` tag of a template.
@@ -173,3 +175,27 @@ def scale(widths: Sequence[float], total_cm: float) -> list[float]:
     """Scale relative column widths so they sum to ``total_cm``."""
     s = sum(widths)
     return [w * total_cm / s for w in widths]
+
+
+#: A table body row: ("row", cells), or a row spanning the table: ("level", [text]) or ("goal", [text]).
+Body = list[tuple[str, list[str]]]
+
+
+def fitted_table(container: Any, head: Sequence[str], weights: Sequence[float], body: Body, total_cm: float,
+                 font_pt: float, numbered: bool = True) -> Table:
+    """A table whose column widths keep every word whole (:func:`fit.fit_widths`): the header row, the
+    column-number row when ``numbered``, then ``body`` with level and goal rows spanning the table."""
+    widths, size = fit_widths(weights, [(list(head), True)] + [(r, False) for k, r in body if k == "row"],
+                              total_cm, font_pt)
+    table = new_table(container, widths, font_pt=size)
+    add_row(table, head, bold=True, header=True, fill=HEADER_FILL, center=True)
+    if numbered:
+        number_row(table, [1] * len(head))
+    for kind, row in body:
+        if kind == "level":
+            spanning_row(table, row[0], fill=LEVEL_FILL, center=True)
+        elif kind == "goal":
+            spanning_row(table, row[0], fill=GOAL_FILL)
+        else:
+            add_row(table, row)
+    return table
