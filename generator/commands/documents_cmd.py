@@ -28,11 +28,13 @@ def _pdf(path: Path) -> None:
 
 
 def _one_document(kind: str, period: int | None, pdf: bool) -> None:
-    """Render the report or the plan for the period, print its path, optionally convert it to PDF."""
+    """Render the report, the plan or the public summary for the period, print its path, optionally as PDF."""
     from ..documents.plan import make_plan
+    from ..documents.public import make_public_summary
     from ..documents.report import make_report
 
-    make, title = {"report": (make_report, "Gada pārskats"), "plan": (make_plan, "Rīcības plāns")}[kind]
+    make, title = {"report": (make_report, "Gada pārskats"), "plan": (make_plan, "Rīcības plāns"),
+                   "summary": (make_public_summary, "Publiskais kopsavilkums")}[kind]
     ws = get_workspace()
     per = get_period(ws, period)
     path = make(ws, per, load_dataset(ws, per), date.today())
@@ -141,14 +143,7 @@ def evaluation_cmd(kind: str, period: int | None, pdf: bool) -> None:
 @domain_errors
 def summary_cmd(period: int | None, pdf: bool) -> None:
     """Vienas lapas publiskais kopsavilkums tīmekļvietnei (bez personas datiem)."""
-    from ..documents.public import make_public_summary
-
-    ws = get_workspace()
-    per = get_period(ws, period)
-    path = make_public_summary(ws, per, load_dataset(ws, per), date.today())
-    click.echo(f"Publiskais kopsavilkums ({per.label}): {path}")
-    if pdf:
-        _pdf(path)
+    _one_document("summary", period, pdf)
 
 
 @click.command("extracts")
