@@ -26,6 +26,8 @@ from ..documents.report import make_report
 from ..documents.report_annex import annex_path
 from ..forms import form_filename, write_blank
 from ..intake import ingest_once
+from ..intake.diskfull import disk_errors
+from ..intake.status import attention_lines
 
 Progress = Callable[[str], None]
 
@@ -40,6 +42,8 @@ class BuildResult:
     documents: list[Path] = field(default_factory=list)
     extracts: list[Path] = field(default_factory=list)
     pdf_problems: list[str] = field(default_factory=list)
+    #: Held and unrecognised files and untaken inbox entries the board should look at.
+    attention: list[str] = field(default_factory=list)
 
 
 REMINDER_BODY = """Labdien!
@@ -120,7 +124,13 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
 
 def build(ws: Workspace, period: Period, today: date, pdf: bool = False,
           progress: Progress | None = None) -> BuildResult:
-    """Ingest, completeness and reminders, then every document of the period."""
+    """Ingest, completeness and reminders, then every document of the period. A full disk is reported
+    as :class:`DiskFull` naming the disk."""
+    with disk_errors(ws, "dokumentus"):
+        return _build(ws, period, today, pdf, progress)
+
+
+def _build(ws: Workspace, period: Period, today: date, pdf: bool, progress: Progress | None) -> BuildResult:
     say = progress or (lambda _msg: None)
     result = BuildResult()
     cfg = ws.config
@@ -132,6 +142,7 @@ def build(ws: Workspace, period: Period, today: date, pdf: bool = False,
         # A running `pmp watch` is taking the inbox already; build from what it has accepted.
         result.ingest_line = ("Iesūtni pašlaik apstrādā cits process (pmp watch); dokumenti veidoti no jau "
                               "pieņemtajiem iesniegumiem.")
+    result.attention = attention_lines(ws, period.year)
     ds = load_dataset(ws, period)
     result.missing = missing_forms(cfg, ds)
     folder = ws.period_outbox(period.year) / "atgadinajumi"
