@@ -148,7 +148,7 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
     indicator_chart: Any = ""
     if values:
         indicator_chart = InlineImage(tpl, charts.assessment_chart(dict(counts)), width=Mm(130))
-    coop_lines = summarise_records(ds.f5).lines()  # counts only (generator/coop_summary.py)
+    coop_lines = summarise_records(ds.f5, as_of=today).lines()  # counts only, overdue on the report's day
     lagging = [f"{v.indicator.number}. {v.title}: {v.text} (mērķis {v.milestone}: {v.target_text})"
                for v in values if v.assessment == LAGGING]
     years = cfg.period.plan_years
