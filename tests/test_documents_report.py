@@ -157,3 +157,17 @@ def test_school_chart_keeps_to_the_schools_most_at_risk() -> None:
     labels = ax.set_yticks.call_args.args[1]
     assert len(labels) == 30 and "Skola 36" in labels and "Skola 0" not in labels
     assert ax.set_title.call_args.args[0].endswith("(30 iestādes ar augstāko PMP riska īpatsvaru no 100)")
+
+
+def test_report_says_how_computed_values_were_obtained(mini_ws: Workspace) -> None:
+    """Issue 12: each computed value divides by what the seed defines, or the report says how it was computed."""
+    doc = docx.Document(str(make_report(mini_ws, PERIOD, dataset(), date(2025, 9, 15))))
+    paras = [p.text for p in doc.paragraphs]
+    start = paras.index("Aprēķinātās vērtības (rādītāja Nr.: aprēķina veids):")
+    assert paras[start + 1:start + 4] == [
+        "2: aprēķināts no skolu F2 veidlapām: izglītojamie (1.–12. kl.) vismaz vienā interešu izglītības "
+        "programmā / visi izglītojamie mācību gada sākumā × 100.",
+        "3 (pamatizglītībā): aprēķināts no skolu F2 veidlapām: mācības pārtraukušie pamatizglītībā / 1.–9. klašu "
+        "izglītojamie mācību gada sākumā × 100.",
+        "3 (vidējā izglītībā): aprēķināts no skolu F2 veidlapām: mācības pārtraukušie vidējā izglītībā / "
+        "10.–12. klašu izglītojamie mācību gada sākumā × 100."]

@@ -25,6 +25,7 @@ from .metrics import (
     LAGGING,
     SECONDARY,
     IndicatorValue,
+    computation_notes,
     fmt,
     indicator_values,
     num,
@@ -131,6 +132,11 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
         body += [("row", indicator_cells(v)) for v in rows]
     weights = [1.0, 5.5, 1.8] + [1.6] * len(milestones) + [1.6, 2.2, 1.8]
     tables.fitted_table(block, head, weights, body, PORTRAIT_WIDTH_CM, 8)
+    notes = computation_notes(values)
+    if notes:  # how each computed value was obtained: what it counts and what it divides by
+        block.add_paragraph("Aprēķinātās vērtības (rādītāja Nr.: aprēķina veids):")
+        for note in notes:
+            block.add_paragraph(note)
     return block
 
 
