@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..core import lv
 from ..forms import read_submission, write_marked_copy
 from ..forms.definitions import FORMS
 from ..forms.submission import Message, Submission
@@ -106,9 +107,9 @@ class Result:
         if self.version:
             parts.append(f"v{self.version}")
         if self.errors:
-            parts.append(f"{len(self.errors)} kļūda(s)")
+            parts.append(lv.count(len(self.errors), "kļūda", "kļūdas"))
         if self.warnings:
-            parts.append(f"{len(self.warnings)} brīdinājums(i)")
+            parts.append(lv.count(len(self.warnings), "brīdinājums", "brīdinājumi"))
         if self.recovered:
             parts.append("(pabeigts pēc pārtraukuma)")
         if self.detail:
