@@ -125,3 +125,31 @@ def test_long_text_typed_in_calc_prints_whole(calc: Calc, mini_ws: Workspace, tm
     # the blank table's ruled rows print too: the activities sheet takes more than its header's page
     assert text.count("Plāna aktivitāte *") >= 2
 
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+
+
+def test_blank_forms_print_every_table_with_its_header(calc: Calc, mini_ws: Workspace, tmp_path: Path) -> None:
+    """Printed from Calc: ruled empty rows, the header on every page of a table, no table cut from its header."""
+    period = Period(YEAR, "school_year")
+    pages: dict[str, list[str]] = {}
+    for form_id, inst in (("F1", "sd"), ("F2", "zilupes-vsk")):
+        blank = write_blank(mini_ws.config, form_id, period, inst, tmp_path / f"{form_id}.xlsx")
+        calc.run([{"open": str(blank)}, {"export_pdf": str(tmp_path / f"{form_id}.pdf")}])
+        pages[form_id] = _pdf_pages(tmp_path / f"{form_id}.pdf")
+    activity_pages = [p for p in pages["F1"] if "Veicinošie un kavējošie faktori" in p and "Lapa Daļa" not in p]
+    assert len(activity_pages) >= 2  # 150 ruled rows do not fit one page …
+    assert all("Plāna aktivitāte *" in p and "Finansējuma avots" in p for p in activity_pages)  # … each has the header
+    for form_id, form_pages in pages.items():
+        for n, page in enumerate(form_pages, start=1):
+            # a page holding nothing but the page number is a table cut off from its header
+            assert page.strip() != f"{n}. lpp. no {len(form_pages)}", (form_id, n)
+    tables = [p for p in pages["F2"] if "Partneris *" in p or "Izglītības iestāde *" in p]
+    titles = ("9. klašu beidzēji: kur turpina izglītību", "12. klašu beidzēji: kur turpina izglītību")
+    assert [sum(p.count(t) for p in tables) for t in titles] == [1, 1]  # each title printed once …
+    for page in tables:  # … on the page of its header row
+        assert page.count("Izglītības iestāde *") == sum(page.count(t) for t in titles), page
