@@ -31,7 +31,7 @@ def _validation_of(ws, cell: str):  # type: ignore[no-untyped-def]
 
 def test_public_constants() -> None:
     assert FORM_IDS[:4] == ("F1", "F2", "F3", "F4")
-    assert {k: FORM_VERSION[k] for k in FORM_IDS[:4]} == {"F1": 1, "F2": 1, "F3": 1, "F4": 1}
+    assert {k: FORM_VERSION[k] for k in FORM_IDS[:4]} == {"F1": 1, "F2": 1, "F3": 2, "F4": 1}
     assert set(FORM_VERSION) == set(FORM_IDS)
     assert form_filename("F2", P2025, "ludzas-vsk") == "F2_situacijas_apraksts_2025_ludzas-vsk.xlsx"
     assert form_filename("F1", P2025, "sd") == "F1_aktivitasu_parskats_2025_sd.xlsx"

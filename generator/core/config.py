@@ -237,6 +237,10 @@ class CooperationGroup(Strict):
     members: list[GroupMember] = Field(default_factory=list)
     meeting_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
     retention_years: int = Field(default=5, ge=0, description="Years a closed case's personal data is kept")
+    inactive_years: int = Field(default=3, ge=1, description="Years an open case may stay without activity "
+                                "before its personal data is erased (after warning the board)")
+    purge_warning_days: int = Field(default=30, ge=0, description="Days between warning the board about an "
+                                    "inactive open case and erasing it")
 
 
 class Goal(Strict):
