@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.safe import safe_text
 from . import printing
 from .fields import FIRST_BLOCK_ROW, Field, FormContext, FormDef, Layout, Section, Sheet, layout
+from .locate import define_names
 from .values import fmt_number
 
 META_SHEET = "Metadati"
@@ -377,6 +378,7 @@ def build_workbook(form: FormDef, ctx: FormContext, values: Values | None = None
             comment = Comment(text, "PMP rīks")
             comment.width, comment.height = 320, 140
             c.comment = comment
+    define_names(wb, form, ctx, lay)  # regions the reader finds wherever rows are inserted or deleted
     wb.active = 1  # the first data sheet (after the instructions)
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
