@@ -56,7 +56,9 @@ UNREADABLE = ("Darbgrāmatu nevar nolasīt (tā ir bojāta vai saglabāta nepara
 UNKNOWN_INSTITUTION = ("Veidlapā norādītā iestāde nav šīs pašvaldības iestāžu sarakstā. Izmantojiet "
                        "savai iestādei izsniegto veidlapu.")
 NO_PERIOD = "Veidlapā nav norādīts periods. Izmantojiet šim periodam izsniegto veidlapu."
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|\(-?\d[\d.,]*\)")
+#: Quoted values in an F3 message (a pupil's data); a quote without a letter or digit, such as “=”, is
+#: part of the instruction and stays.
+_QUOTED = re.compile(r"“[^”]*?\w[^”]*”|\"[^\"]*?\w[^\"]*\"|\(-?\d[\d.,]*\)")
 _LABELS = {"accepted": "pieņemts", "rejected": "noraidīts", "duplicate": "jau saņemts",
            "waiting": "gaida", "ignored": "izlaists", "failed": "neizdevās"}
 
