@@ -2,8 +2,8 @@
 formulas or dates. Each accepted file is stored whole and right; what cannot be read with certainty is
 refused with one clear message.
 
-Every edit is made by Calc itself (``tests/lo_edit.py`` through UNO, Latvian locale), so defined names,
-error cells and dates are exactly what Calc saves. Each test fills every input with the filler, edits,
+Every edit is made by Calc itself (``uno_harness.py``, Latvian locale), so defined names, error cells
+and dates are exactly what Calc saves. Each test fills every input with the filler, edits,
 ingests, and compares what the store holds with what the unedited form holds.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +25,19 @@ from generator.intake import process_file
 from generator.intake.safety import Limits
 from generator.store import open_store
 
-SYSTEM_PYTHON = "/usr/bin/python3"
-LO_EDIT = Path(__file__).parent / "lo_edit.py"
+from .uno_harness import Calc, unavailable
+
 PRESET = Path(__file__).parents[1] / "generator" / "resources" / "presets" / "ludza.toml"
 FAST = Limits(settle_seconds=0.0)
 P2025 = Period(2025, "school_year")
 
-
-def _has_uno() -> bool:
-    if shutil.which("soffice") is None or not Path(SYSTEM_PYTHON).exists():
-        return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(unavailable() is not None, reason=unavailable() or "")]
 
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno needed")]
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calc]:
+    with Calc(tmp_path_factory.mktemp("calc")) as running:
+        yield running
 
 
 @pytest.fixture
@@ -53,12 +52,27 @@ def _fill(ws: Workspace, form_id: str, inst: str, seed: int = 3) -> Path:
                          seed=seed)
 
 
-def calc(src: Path, dest: Path, *ops: list[Any]) -> Path:
-    """``src`` opened in LibreOffice Calc, edited by ``ops`` (see lo_edit.py) and saved as ``dest``."""
-    res = subprocess.run([SYSTEM_PYTHON, str(LO_EDIT), str(src), str(dest), json.dumps(list(ops))],
-                         capture_output=True, text=True, timeout=240)
-    assert res.returncode == 0, res.stderr
-    return dest
+@pytest.fixture
+def calc(office: Calc) -> Callable[..., Path]:
+    """``calc(src, dest, *edits)``: ``src`` opened in Calc, edited as a person would, saved as ``dest``.
+
+    Edits: ``("insert_rows"|"delete_rows", sheet, row)`` (the sheet's protection switched off first, as a
+    person must), ``("type", sheet, cell, text)`` (typed and Enter), ``("rename", sheet, new_name)``.
+    """
+    def edit(src: Path, dest: Path, *edits: tuple[Any, ...]) -> Path:
+        actions: list[dict[str, Any]] = []
+        for kind, sheet, *args in edits:
+            actions.append({"sheet": sheet})
+            if kind in ("insert_rows", "delete_rows"):
+                actions += [{"unprotect": sheet}, {kind: [args[0]]}]
+            elif kind == "type":
+                actions.append({"type": [args[0], args[1]]})
+            else:
+                actions += [{"unprotect_workbook": None}, {"rename_sheet": [sheet, args[0]]}]
+        office.edit(src, dest, actions)
+        return dest
+
+    return edit
 
 
 def _ingest(ws: Workspace, path: Path, name: str | None = None) -> Any:
@@ -76,12 +90,12 @@ def _json(data: dict[str, Any]) -> Any:
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))
 
 
-def test_status_row_inserted_after_the_third_keeps_all_17(ws: Workspace) -> None:
+def test_status_row_inserted_after_the_third_keeps_all_17(ws: Workspace, calc: Callable[..., Path]) -> None:
     """#1: a row inserted after the 3rd status, all 17 statuses filled: all 17 are stored."""
     src = _fill(ws, "F1", "zilupes-vsk")
     expected = read_submission(src, ws.config)
     assert expected.ok and len(expected.data["statuses"]) == 17
-    edited = calc(src, ws.root / "f1.xlsx", ["insert_rows", "Plāna izpilde", 14, 1])
+    edited = calc(src, ws.root / "f1.xlsx", ("insert_rows", "Plāna izpilde", 14))
     result = _ingest(ws, edited)
     assert result.outcome == "accepted", result.errors
     stored = _stored(ws, "zilupes-vsk", "F1")
@@ -89,14 +103,14 @@ def test_status_row_inserted_after_the_third_keeps_all_17(ws: Workspace) -> None
     assert stored == _json(expected.data)
 
 
-def test_f4_version_with_an_inserted_row_is_whole(ws: Workspace) -> None:
+def test_f4_version_with_an_inserted_row_is_whole(ws: Workspace, calc: Callable[..., Path]) -> None:
     """#2: a second F4 with one inserted row keeps all 11 indicators, never a smaller version."""
     v1 = _fill(ws, "F4", "ip", seed=1)
     assert _ingest(ws, v1, "F4_v1.xlsx").outcome == "accepted"
     v2_src = _fill(ws, "F4", "ip", seed=2)
     expected = read_submission(v2_src, ws.config)
     assert len(expected.data["values"]) == 11
-    v2 = calc(v2_src, ws.root / "f4.xlsx", ["insert_rows", "Rādītāji", 10, 1])
+    v2 = calc(v2_src, ws.root / "f4.xlsx", ("insert_rows", "Rādītāji", 10))
     result = _ingest(ws, v2, "F4_v2.xlsx")
     assert (result.outcome, result.version) == ("accepted", 2), result.errors
     stored = _stored(ws, "ip", "F4")
@@ -104,10 +118,10 @@ def test_f4_version_with_an_inserted_row_is_whole(ws: Workspace) -> None:
     assert stored == _json(expected.data)
 
 
-def test_f4_inserted_row_with_a_value_is_refused_not_dropped(ws: Workspace) -> None:
+def test_f4_inserted_row_with_a_value_is_refused_not_dropped(ws: Workspace, calc: Callable[..., Path]) -> None:
     """#2: an inserted row someone typed into is no indicator of the plan: refused, naming its cell."""
-    v2 = calc(_fill(ws, "F4", "ip"), ws.root / "f4.xlsx", ["insert_rows", "Rādītāji", 10, 1],
-              ["type", "Rādītāji", "H10", "17"])
+    v2 = calc(_fill(ws, "F4", "ip"), ws.root / "f4.xlsx", ("insert_rows", "Rādītāji", 10),
+              ("type", "Rādītāji", "H10", "17"))
     result = _ingest(ws, v2)
     assert result.outcome == "rejected"
     assert result.errors == ['Kļūda — lapa "Rādītāji", šūna A10, lauks "Nr.": Rādītājs “” nav plānā. Neveidojiet '
@@ -115,12 +129,12 @@ def test_f4_inserted_row_with_a_value_is_refused_not_dropped(ws: Workspace) -> N
     assert _stored(ws, "ip", "F4") is None
 
 
-def test_deleted_empty_partner_row_keeps_every_table(ws: Workspace) -> None:
+def test_deleted_empty_partner_row_keeps_every_table(ws: Workspace, calc: Callable[..., Path]) -> None:
     """#3: one empty row of the partners table deleted: both further-education tables read whole."""
     src = _fill(ws, "F2", "zilupes-vsk")
     expected = read_submission(src, ws.config)
     assert expected.data["grade9_continuing"] and expected.data["grade12_continuing"]
-    edited = calc(src, ws.root / "f2.xlsx", ["delete_rows", "Partneri un tālākizglītība", 20, 1])
+    edited = calc(src, ws.root / "f2.xlsx", ("delete_rows", "Partneri un tālākizglītība", 20))
     result = _ingest(ws, edited)
     assert result.outcome == ("accepted" if expected.ok else "rejected"), result.errors
     assert read_submission(edited, ws.config).data == expected.data
@@ -128,23 +142,23 @@ def test_deleted_empty_partner_row_keeps_every_table(ws: Workspace) -> None:
         assert _stored(ws, "zilupes-vsk", "F2") == _json(expected.data)
 
 
-def test_inserted_row_on_the_main_sheet_reads_right(ws: Workspace) -> None:
+def test_inserted_row_on_the_main_sheet_reads_right(ws: Workspace, calc: Callable[..., Path]) -> None:
     """#4: a row inserted in the middle of F2's main sheet: every field read from its own cell."""
     src = _fill(ws, "F2", "zilupes-vsk")
     expected = read_submission(src, ws.config)
     assert expected.ok, [m.line() for m in expected.messages]
-    edited = calc(src, ws.root / "f2.xlsx", ["insert_rows", "Situācijas apraksts", 10, 1],
-                  ["rename", "Partneri un tālākizglītība", "Partneri"])
+    edited = calc(src, ws.root / "f2.xlsx", ("insert_rows", "Situācijas apraksts", 10),
+                  ("rename", "Partneri un tālākizglītība", "Partneri"))
     result = _ingest(ws, edited)
     assert result.outcome == "accepted", result.errors
     assert _stored(ws, "zilupes-vsk", "F2") == _json(expected.data)
 
 
-def test_messages_name_the_cell_where_the_school_sees_it(ws: Workspace) -> None:
+def test_messages_name_the_cell_where_the_school_sees_it(ws: Workspace, calc: Callable[..., Path]) -> None:
     """After an inserted row, an error names the moved cell; the marked copy marks the field's own cell."""
     src = _fill(ws, "F2", "zilupes-vsk")
-    edited = calc(src, ws.root / "f2.xlsx", ["insert_rows", "Situācijas apraksts", 10, 1],
-                  ["type", "Situācijas apraksts", "B52", "daudz"])
+    edited = calc(src, ws.root / "f2.xlsx", ("insert_rows", "Situācijas apraksts", 10),
+                  ("type", "Situācijas apraksts", "B52", "daudz"))
     result = _ingest(ws, edited)
     assert result.outcome == "rejected"
     assert result.errors == ['Kļūda — lapa "Situācijas apraksts", šūna B52, lauks "Pedagogu skaits kopā": '
@@ -154,9 +168,9 @@ def test_messages_name_the_cell_where_the_school_sees_it(ws: Workspace) -> None:
     assert marked["B52"].comment is None
 
 
-def test_deleted_field_row_is_one_clear_message(ws: Workspace) -> None:
+def test_deleted_field_row_is_one_clear_message(ws: Workspace, calc: Callable[..., Path]) -> None:
     """A deleted input row cannot be mapped: one message naming the sheet and the field, nothing stored."""
-    edited = calc(_fill(ws, "F2", "zilupes-vsk"), ws.root / "f2.xlsx", ["delete_rows", "Situācijas apraksts", 13, 1])
+    edited = calc(_fill(ws, "F2", "zilupes-vsk"), ws.root / "f2.xlsx", ("delete_rows", "Situācijas apraksts", 13))
     result = _ingest(ws, edited)
     assert result.outcome == "rejected"
     assert result.errors == [
@@ -166,18 +180,18 @@ def test_deleted_field_row_is_one_clear_message(ws: Workspace) -> None:
     assert _stored(ws, "zilupes-vsk", "F2") is None
 
 
-def test_deleted_table_header_is_one_clear_message(ws: Workspace) -> None:
+def test_deleted_table_header_is_one_clear_message(ws: Workspace, calc: Callable[..., Path]) -> None:
     edited = calc(_fill(ws, "F2", "zilupes-vsk"), ws.root / "f2.xlsx",
-                  ["delete_rows", "Partneri un tālākizglītība", 6, 1])
+                  ("delete_rows", "Partneri un tālākizglītība", 6))
     result = _ingest(ws, edited)
     assert result.outcome == "rejected" and len(result.errors) == 1
     assert "mainīta vai pārvietota tabulas “Stratēģiskie partneri” galvene" in result.errors[0]
 
 
-def test_text_typed_with_equals_is_an_error_cell(ws: Workspace) -> None:
+def test_text_typed_with_equals_is_an_error_cell(ws: Workspace, calc: Callable[..., Path]) -> None:
     """#5: "=Pasākums notika skolā" becomes #VALUE! in Calc: an error naming the cell, marked in the copy."""
     edited = calc(_fill(ws, "F1", "zilupes-vsk"), ws.root / "f1.xlsx",
-                  ["enter", "Aktivitātes", "B7", "=Pasākums notika skolā"])
+                  ("type", "Aktivitātes", "B7", "=Pasākums notika skolā"))
     result = _ingest(ws, edited)
     assert result.outcome == "rejected"
     assert result.errors == [
@@ -188,17 +202,17 @@ def test_text_typed_with_equals_is_an_error_cell(ws: Workspace) -> None:
     assert marked["B7"].fill.fgColor.rgb == "00FF9C9C"
 
 
-def test_text_with_equals_in_a_case_report(ws: Workspace) -> None:
+def test_text_with_equals_in_a_case_report(ws: Workspace, calc: Callable[..., Path]) -> None:
     edited = calc(_fill(ws, "F3", "zilupes-vsk"), ws.root / "f3.xlsx",
-                  ["enter", "Ziņojums", "B14", "=Skolēns kavē stundas"])
+                  ("type", "Ziņojums", "B14", "=Skolēns kavē stundas"))
     sub = read_submission(edited, ws.config)
     assert [(m.cell, m.text.split(",")[0]) for m in sub.errors] == [("B14", "Šūnā ir formulas kļūda #VALUE!")]
 
 
-def test_point_decimal_that_calc_made_a_date(ws: Workspace) -> None:
+def test_point_decimal_that_calc_made_a_date(ws: Workspace, calc: Callable[..., Path]) -> None:
     """#6: "4.5" typed in a Latvian Calc is the 4th of May: the message asks for a decimal comma."""
     edited = calc(_fill(ws, "F2", "zilupes-vsk"), ws.root / "f2.xlsx",
-                  ["enter", "Situācijas apraksts", "B31", "4.5"])
+                  ("type", "Situācijas apraksts", "B31", "4.5"))
     result = _ingest(ws, edited)
     assert result.outcome == "rejected"
     assert result.errors == [
@@ -207,11 +221,11 @@ def test_point_decimal_that_calc_made_a_date(ws: Workspace) -> None:
         'Excel pārvērš datumā. Ierakstiet skaitli ar decimālkomatu, piemēram 4,5.']
 
 
-def test_thousands_point_in_euro_is_read_with_a_warning(ws: Workspace) -> None:
+def test_thousands_point_in_euro_is_read_with_a_warning(ws: Workspace, calc: Callable[..., Path]) -> None:
     """#6: "1.200" in EUR stays text in Calc: read as 1,2, but never silently."""
     src = _fill(ws, "F1", "zilupes-vsk")
-    edited = calc(src, ws.root / "f1.xlsx", ["enter", "Aktivitātes", "L7", "1.200"],
-                  ["enter", "Aktivitātes", "M7", "Pašvaldības finansējums"])
+    edited = calc(src, ws.root / "f1.xlsx", ("type", "Aktivitātes", "L7", "1.200"),
+                  ("type", "Aktivitātes", "M7", "Pašvaldības finansējums"))
     result = _ingest(ws, edited)
     assert result.outcome == "accepted", result.errors
     assert 'Brīdinājums — lapa "Aktivitātes", šūna L7, lauks "Finansējums, EUR": “1.200” nolasīts kā 1,2. Ja ' \

@@ -357,6 +357,13 @@ class Config(Strict):
         """Institutions asked for an F1 in some year of the plan (see :meth:`owes_f1`)."""
         return [i for i in self.institutions if self.owes_f1(i)]
 
+    def computed_from_forms(self, metric: str) -> bool:
+        """Whether an indicator ``metric`` can be computed from the forms this config asks for: a school
+        metric needs a school that submits F2 (Rīga's programme names none); otherwise the board enters it."""
+        if metric not in METRIC_KEYS:
+            return False
+        return metric not in SCHOOL_METRICS or any(s.reports is not False for s in self.schools)
+
     def owes_f1(self, inst: Institution, years: set[int] | None = None) -> bool:
         """Whether ``inst`` is asked for its activity report (F1) for a period of ``years`` (None: any year).
 
