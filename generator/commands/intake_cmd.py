@@ -11,7 +11,7 @@ import click
 
 from ..core.errors import IntakeLocked
 from ..intake import Result, ingest_once
-from ..intake.status import period_status, status_table
+from ..intake.status import full_status, status_table
 from ..intake.watch import Watcher
 from ._common import domain_errors, get_period, get_workspace, period_option
 
@@ -22,14 +22,16 @@ def _echo_result(result: Result) -> None:
 
 
 @click.command("ingest")
+@click.option("--retry-held", "retry", is_flag=True,
+              help="Vispirms vēlreiz apstrādāt aizturētos failus (pēc programmas labošanas vai sūtītāja pārbaudes).")
 @domain_errors
-def ingest_cmd() -> None:
+def ingest_cmd(retry: bool) -> None:
     """Apstrādā iesūtni vienreiz: katram failam kvīts; noraidīti faili nav kļūda (izejas kods 0).
 
     Izejas kods 1 tikai tad, ja kādu failu nevarēja apstrādāt vispār (tas paliek iesūtnē).
     """
     ws = get_workspace()
-    summary = ingest_once(ws, progress=_echo_result)
+    summary = ingest_once(ws, progress=_echo_result, retry=retry)
     click.echo(summary.line())
     if summary.failed:
         raise click.ClickException(f"{summary.failed} failu neizdevās apstrādāt; tie palika iesūtnē "
@@ -49,7 +51,7 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool) -
     """Uzrauga iesūtni un apstrādā failus, tiklīdz tie ir pilnībā ierakstīti."""
     ws = get_workspace()
     stop = threading.Event()
-    counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
+    counts = {"accepted": 0, "rejected": 0, "duplicate": 0, "held": 0}
 
     def on_result(result: Result) -> None:
         _echo_result(result)
@@ -68,8 +70,9 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool) -
         raise click.ClickException(str(e)) from e
     except KeyboardInterrupt:
         pass
+    held = f", aizturēti pārbaudei {counts['held']}" if counts["held"] else ""
     click.echo(f"Uzraudzība beigta: pieņemti {counts['accepted']}, noraidīti {counts['rejected']}, "
-               f"jau saņemti {counts['duplicate']}.")
+               f"jau saņemti {counts['duplicate']}{held}.")
 
 
 @click.command("status")
@@ -77,14 +80,15 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool) -
 @click.option("--json", "as_json", is_flag=True, help="Izdrukāt JSON formātā.")
 @domain_errors
 def status_cmd(period: int | None, as_json: bool) -> None:
-    """Katras iestādes katra veidlapa periodā: pieņemta, noraidīta vai trūkst."""
+    """Katras iestādes katra veidlapa periodā: pieņemta, aizturēta, noraidīta vai trūkst; aizturētie un
+    neatpazītie faili un tas, ko iesūtnē neapstrādājam."""
     ws = get_workspace()
     per = get_period(ws, period)
-    rows = period_status(ws, per.year)
+    st = full_status(ws, per.year)
     if as_json:
-        click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([r.as_json() for r in st.rows], ensure_ascii=False, indent=2))
     else:
-        click.echo(status_table(rows, per.label))
+        click.echo(status_table(st.rows, per.label, st))
 
 
 COMMANDS = [ingest_cmd, watch_cmd, status_cmd]

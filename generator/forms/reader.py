@@ -334,7 +334,13 @@ def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormCon
 
 
 def read_submission(path: Path, cfg: Config) -> Submission:
-    """Read and validate a filled workbook. Never raises for bad content: problems become messages."""
+    """Read and validate a filled workbook. Never raises for bad content: problems become messages.
+
+    Any other exception is a fault of ours, not the sender's (broken XML is a parser error, handled
+    here; the intake's bound stage has checked every part is well-formed, bounded XML even before): it
+    propagates, so the intake holds the file for the board instead of telling the school its form is
+    broken.
+    """
     sub = Submission(None, None, None, None, None)
     try:
         wb = _Book(path)
@@ -361,7 +367,8 @@ def read_submission(path: Path, cfg: Config) -> Submission:
         sub.cell_map = cells.canonical
         sub.data = data
         sub.messages.extend(messages)
-    except Exception as e:  # noqa: BLE001 - odd cell content must become a message, never a crash
+    except (CalamineError, PackageError) as e:  # a sheet's own XML is broken: the sender's problem
+        sub.data = {}
         sub.messages.append(_whole(UNREADABLE.format(detail=type(e).__name__)))
     finally:
         wb.close()
