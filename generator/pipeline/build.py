@@ -14,12 +14,16 @@ from ..core.config import Config
 from ..core.errors import DocumentError, IntakeLocked
 from ..core.period import Period
 from ..core.workspace import Workspace
+from ..documents.common import deadline
 from ..documents.completeness import FORM_TITLES, Missing, missing_forms
 from ..documents.consolidated import write_consolidated
 from ..documents.dataset import Dataset, load_dataset
+from ..documents.evaluation import TITLES, make_evaluation, scheduled_kinds
 from ..documents.pdf import to_pdf
 from ..documents.plan import make_plan
+from ..documents.public import make_extracts, make_public_summary
 from ..documents.report import make_report
+from ..documents.report_annex import annex_path
 from ..forms import form_filename, write_blank
 from ..intake import ingest_once
 from ..intake.diskfull import disk_errors
@@ -36,16 +40,10 @@ class BuildResult:
     missing: list[Missing] = field(default_factory=list)
     reminders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
+    extracts: list[Path] = field(default_factory=list)
     pdf_problems: list[str] = field(default_factory=list)
     #: Held and unrecognised files and untaken inbox entries the board should look at.
     attention: list[str] = field(default_factory=list)
-
-
-def deadline(cfg: Config, period: Period) -> date:
-    """The report deadline: ``period.report_deadline`` (MM-DD) on or after the period's end."""
-    month, day = (int(x) for x in cfg.period.report_deadline.split("-"))
-    due = date(period.end.year, month, day)
-    return due if due >= period.end else date(period.end.year + 1, month, day)
 
 
 REMINDER_BODY = """Labdien!
@@ -101,10 +99,20 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
     report = make_report(ws, period, ds, today)
     progress("Rīcības plāns …")
     plan = make_plan(ws, period, ds, today)
+    progress("Publiskais kopsavilkums …")
+    summary = make_public_summary(ws, period, ds, today)
+    evaluations = []
+    for kind in scheduled_kinds(cfg, period):
+        progress(f"{TITLES[kind]} …")
+        evaluations.append(make_evaluation(ws, period, kind, today))
+    progress("Iestāžu izraksti nākamajam gadam …")
+    extracts = make_extracts(ws, period, today)
     progress("Kopsavilkuma darbgrāmata …")
-    result.documents += [report, plan, write_consolidated(ws, cfg, ds)]
+    result.documents += [report, annex_path(ws, period), plan, summary, *evaluations,
+                         write_consolidated(ws, cfg, ds)]
+    result.extracts = extracts
     if pdf:
-        for doc in (report, plan):
+        for doc in (report, plan, summary, *evaluations):
             progress(f"PDF: {doc.name} …")
             try:
                 result.documents.append(to_pdf(doc))

@@ -38,7 +38,7 @@ from ..core.vocab import OPEN_CASE_STATUSES
 from ..core.workspace import Workspace
 from ..intake.lock import store_lock
 from ..intake.receipts import receipt_dir, receipt_stem
-from ..intake.safety import Limits, precheck, xml_trick
+from ..intake.safety import Limits, precheck
 from ..store import open_store
 from .redact import Redactor, redact_store, redact_workbook
 
@@ -280,7 +280,7 @@ def _safe_workbook(path: Path) -> bool:
     hostile: such a file is left as it is rather than opened)."""
     if path.suffix != ".xlsx" or not path.is_file():
         return False
-    return precheck(path, path.stat().st_size, Limits()) is None and xml_trick(path) is None
+    return precheck(path, path.stat().st_size, Limits()) is None
 
 
 def _rewrite_files(conn: sqlite3.Connection, ws: Workspace, red: Redactor, cases: set[str], skip: set[int],
