@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from workload import Workbook, config_text, generate, make_workspace, stage  # noqa: E402
 
-from generator.documents.demo import demo_period  # noqa: E402
+from generator.core.period import Period  # noqa: E402
+from generator.core.workspace import Workspace  # noqa: E402
 from generator.intake.receipts import receipt_path  # noqa: E402
-from generator.period import Period  # noqa: E402
-from generator.workspace import Workspace  # noqa: E402
+from generator.pipeline.demo import demo_period  # noqa: E402
 
 #: (key, label, limit, unit) — checked after the run; limits from issue 7.
 TARGETS = (

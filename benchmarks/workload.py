@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import generator.forms as forms_pkg
-from generator.config import parse_config
-from generator.period import Period
-from generator.workspace import DEFAULT_PRESET, Workspace, init_workspace, preset_path
+from generator.core.config_check import parse_config
+from generator.core.period import Period
+from generator.core.workspace import DEFAULT_PRESET, Workspace, init_workspace, preset_path
 
 #: Synthetic school kinds: (name suffix, id suffix, stages).
 KINDS = (("vidusskola", "vsk", ["1-6", "7-9", "10-12"]), ("pamatskola", "psk", ["1-6", "7-9"]),
@@ -92,7 +92,7 @@ _worker_cfg: dict[str, object] = {}
 
 
 def _init_worker(config_path: str) -> None:
-    from generator.config import load_config
+    from generator.core.config import load_config
 
     _worker_cfg["cfg"] = load_config(Path(config_path))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.workspace import RUNTIME_DIRS, Workspace
+from generator.core.workspace import RUNTIME_DIRS, Workspace
 
 DATA = Path(__file__).parent / "data"
 

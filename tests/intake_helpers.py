@@ -9,8 +9,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from generator.core.workspace import Workspace
 from generator.intake import Limits
-from generator.workspace import Workspace
 
 FAST = Limits(settle_seconds=0.0)
 
@@ -96,8 +96,8 @@ def receipts(ws: Workspace) -> list[Path]:
 def filled(ws: Workspace, form_id: str, institution: str, *, year: int = 2025, seed: int = 0,
            errors: tuple[str, ...] = (), name: str | None = None, folder: Path | None = None) -> Path:
     """A realistic filled form written straight into the inbox (or ``folder``)."""
+    from generator.core.period import Period
     from generator.forms import fill_workbook, form_filename
-    from generator.period import Period
 
     period = Period(year, ws.config.period.kind)
     dest = (folder or ws.inbox) / (name or form_filename(form_id, period, institution))

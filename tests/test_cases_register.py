@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from generator.cases.identity import CASE_ID_RE, identity_keys, normalise_name
-from generator.workspace import Workspace
+from generator.core.workspace import Workspace
 from tests.test_cases_support import ELZA, OSKARS, ZANE, case_ids, drop_f3, ingest, report_three
 
 

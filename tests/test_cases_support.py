@@ -12,13 +12,13 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from generator.core.period import Period
+from generator.core.workspace import Workspace
 from generator.forms.definitions import FORMS
 from generator.forms.fields import FormContext, layout
 from generator.forms.writer import build_workbook
 from generator.intake import ingest_once
 from generator.intake.safety import Limits
-from generator.period import Period
-from generator.workspace import Workspace
 
 FAST = Limits(settle_seconds=0.0)
 PERIOD = 2026  # school year 2025./2026. in tests/data/mini_config.toml

@@ -89,7 +89,7 @@ def test_missing_config(tmp_path: Path) -> None:
 
 
 def test_targets_parse() -> None:
-    from generator.config import Config
+    from generator.core.config import Config
 
     cfg = Config.model_validate(tomllib.loads(BASE))
     row = cfg.plan.indicators[2].rows[0]

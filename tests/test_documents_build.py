@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.dataset import Dataset
+from generator.core.period import Period
+from generator.core.workspace import Workspace
 from generator.documents.consolidated import write_consolidated
+from generator.documents.dataset import Dataset
 from generator.forms import fill_workbook, form_filename
-from generator.period import Period
-from generator.workspace import Workspace
 
 from .test_metrics import school
 
@@ -138,7 +138,7 @@ def test_consolidated_workbook(mini_ws: Workspace) -> None:
 
 
 def test_build_without_store_or_inbox_files(mini_ws: Workspace) -> None:
-    from generator.documents.build import build
+    from generator.pipeline.build import build
 
     result = build(mini_ws, PERIOD, date(2025, 9, 1))
     assert result.ingest_line.startswith("Iesūtne apstrādāta: 0 fail(i)")
@@ -148,8 +148,8 @@ def test_build_without_store_or_inbox_files(mini_ws: Workspace) -> None:
 
 def test_build_while_a_watcher_holds_the_inbox(mini_ws: Workspace) -> None:
     """A running `pmp watch` owns the inbox: build leaves the files to it and still makes the documents."""
-    from generator.documents.build import build
     from generator.intake.lock import intake_lock
+    from generator.pipeline.build import build
 
     submit(mini_ws, "F2", "zilupes-vsk")
     with intake_lock(mini_ws):

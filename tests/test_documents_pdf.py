@@ -8,12 +8,12 @@ from datetime import date
 
 import pytest
 
-from generator.dataset import Dataset
+from generator.core.period import Period
+from generator.core.workspace import Workspace
+from generator.documents.dataset import Dataset
 from generator.documents.pdf import find_soffice, to_pdf
 from generator.documents.plan import make_plan
 from generator.documents.report import make_report
-from generator.period import Period
-from generator.workspace import Workspace
 
 from .test_documents_report import dataset
 

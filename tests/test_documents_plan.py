@@ -10,11 +10,11 @@ import docx
 import pytest
 from docx.table import Table
 
-from generator.config import Config
-from generator.dataset import Dataset
+from generator.core.config import Config
+from generator.core.period import Period
+from generator.core.workspace import PRESETS, Workspace, init_workspace, preset_path
+from generator.documents.dataset import Dataset
 from generator.documents.plan import make_plan
-from generator.period import Period
-from generator.workspace import PRESETS, Workspace, init_workspace, preset_path
 
 LABELS = {
     "number": "Nr.", "goal": "Mērķis", "title": "Prevencijas aktivitāte", "expected_result": "Sasniedzamais rezultāts",

@@ -10,12 +10,12 @@ import docx
 import pytest
 from docx.table import Table
 
-from generator.dataset import Dataset
+from generator.core.errors import DocumentError
+from generator.core.period import Period
+from generator.core.workspace import Workspace
+from generator.documents.dataset import Dataset
 from generator.documents.render import TEMPLATE_VARIABLES, render_docx
 from generator.documents.report import make_report, report_context
-from generator.errors import DocumentError
-from generator.period import Period
-from generator.workspace import Workspace
 
 from .test_metrics import school
 

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from generator.cli import cli
-from generator.errors import FormError
+from generator.core.errors import FormError
+from generator.core.period import Period
+from generator.core.safe import safe_text
+from generator.core.workspace import Workspace
 from generator.forms import FORM_IDS, FORM_VERSION, form_filename, generate_forms, write_blank
-from generator.period import Period
-from generator.safe import safe_text
-from generator.workspace import Workspace
 
 P2025 = Period(2025, "school_year")
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.core.period import Period
+from generator.core.workspace import Workspace
 from generator.forms import fill_workbook, read_submission
-from generator.period import Period
-from generator.workspace import Workspace
 
 P2025 = Period(2025, "school_year")
 pytestmark = [pytest.mark.slow,

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from generator.errors import FormError
+from generator.core.errors import FormError
+from generator.core.period import Period
+from generator.core.workspace import Workspace
 from generator.forms import fill_workbook, read_submission, write_marked_copy
-from generator.period import Period
-from generator.submission import Submission
-from generator.workspace import Workspace
+from generator.forms.submission import Submission
 
 P2025 = Period(2025, "school_year")
 

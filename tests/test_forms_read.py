@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from generator.config import Config
+from generator.core.config import Config
+from generator.core.period import Period
+from generator.core.workspace import Workspace
 from generator.forms import fill_workbook, read_submission, write_blank
 from generator.forms.filler import ERRORS
-from generator.period import Period
-from generator.submission import Message
-from generator.workspace import Workspace
+from generator.forms.submission import Message
 
 P2025 = Period(2025, "school_year")
 F2_SHEET = "Situācijas apraksts"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.core.workspace import Workspace
 from generator.intake import ingest_once, process_file
 from generator.intake.receipts import UNKNOWN_DIR
 from generator.store import open_store
-from generator.workspace import Workspace
 from tests.intake_helpers import (
     FAST,
     OLE,

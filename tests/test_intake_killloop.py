@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.core.workspace import Workspace
 from generator.intake.receipts import receipt_path
 from generator.store import open_store
-from generator.workspace import Workspace
 from tests.intake_helpers import drop, filled, plain_xlsx_bytes, zip_bomb
 
 

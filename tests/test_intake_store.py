@@ -7,12 +7,11 @@ import sqlite3
 import openpyxl
 import pytest
 
-from generator import migrations
-from generator.errors import IntakeError
+from generator.core.errors import IntakeError
+from generator.core.workspace import Workspace
 from generator.intake import ingest_once
 from generator.intake.safety import assert_defusedxml
-from generator.store import open_store
-from generator.workspace import Workspace
+from generator.store import migrations, open_store
 
 
 def test_migrations_recorded_once_and_run_in_order(mini_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:

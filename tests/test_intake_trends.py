@@ -6,13 +6,13 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from generator.core.period import Period
+from generator.core.workspace import Workspace
 from generator.forms import fill_workbook
 from generator.forms.definitions import FORMS
 from generator.forms.fields import layout
 from generator.intake import process_file
 from generator.intake.safety import Limits
-from generator.period import Period
-from generator.workspace import Workspace
 
 FAST = Limits(settle_seconds=0.0, recheck_seconds=0.0, stable_checks=1)
 

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from generator import store as store_module
 from generator.cli import cli
+from generator.core.workspace import Workspace
 from generator.forms.writer import META_SHEET
 from generator.intake import ingest_once, process, process_file
-from generator.store import open_store, register_form_handler
-from generator.workspace import Workspace
+from generator.intake.handlers import HANDLERS
+from generator.store import open_store
 from tests.intake_helpers import FAST, drop, filled, plain_xlsx_bytes, receipts
 
 
@@ -164,7 +164,7 @@ def test_failed_form_handler_rolls_back_everything(mini_ws: Workspace, monkeypat
         conn.execute("INSERT INTO submissions (sha256) VALUES ('x')")  # violates NOT NULL
         return {}
 
-    monkeypatch.setitem(store_module._HANDLERS, "F4", broken)
+    monkeypatch.setitem(HANDLERS, "F4", broken)
     path = filled(mini_ws, "F4", "ip")
     with pytest.raises(sqlite3.IntegrityError):
         process_file(path, mini_ws, limits=FAST)
@@ -184,8 +184,7 @@ def test_form_handler_result_is_the_stored_data(mini_ws: Workspace, monkeypatch:
         conn.execute("INSERT INTO t_f4 VALUES (?)", (sid,))
         return {"kept": "apart"}
 
-    monkeypatch.setitem(store_module._HANDLERS, "F4", own_tables)
-    register_form_handler("F4", own_tables)
+    monkeypatch.setitem(HANDLERS, "F4", own_tables)
     process_file(filled(mini_ws, "F4", "ip"), mini_ws, limits=FAST)
     with open_store(mini_ws) as store:
         (latest,) = store.latest("F4", 2025)

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from generator import store as store_module
-from generator.errors import IntakeLocked, WorkspaceError
+from generator.core.errors import IntakeLocked, WorkspaceError
+from generator.core.workspace import Workspace
 from generator.intake import Limits, Result
 from generator.intake.lock import intake_lock
 from generator.intake.taking import StabilityTracker, is_candidate_name
 from generator.intake.watch import Watcher
 from generator.store import network_fstype, open_store
-from generator.workspace import Workspace
 from tests.intake_helpers import filled
 
 FAST_WATCH = Limits(settle_seconds=0.0, stable_checks=3)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.intake.status import period_status
 from generator.store import open_store
-from generator.workspace import Workspace
+from generator.core.workspace import Workspace
 from tests.intake_helpers import filled
 from tests.mail_servers import SECRET, Dovecot, SmtpServer, mail_section
 

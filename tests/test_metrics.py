@@ -8,9 +8,12 @@ from typing import Any
 
 import pytest
 
-from generator.config import MANUAL, METRIC_KEYS, Target, parse_config
-from generator.dataset import Dataset
-from generator.metrics import (
+from generator.core.config import MANUAL, METRIC_KEYS, Target
+from generator.core.config_check import parse_config
+from generator.core.period import Period
+from generator.core.workspace import PRESETS, preset_path
+from generator.documents.dataset import Dataset
+from generator.documents.metrics import (
     ACHIEVED,
     LAGGING,
     METRICS,
@@ -22,8 +25,6 @@ from generator.metrics import (
     indicator_values,
     next_milestone,
 )
-from generator.period import Period
-from generator.workspace import PRESETS, preset_path
 
 PERIOD = Period(2025, "school_year")
 

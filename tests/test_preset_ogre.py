@@ -121,7 +121,7 @@ def test_spot_checks(shown: dict[str, Any]) -> None:
 
 def test_preset_file_is_packaged() -> None:
     """The preset ships inside the package, next to the others."""
-    from generator.workspace import preset_path
+    from generator.core.workspace import preset_path
 
     path = preset_path("ogre")
     assert isinstance(path, Path) and path.is_file()

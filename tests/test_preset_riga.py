@@ -18,7 +18,7 @@ from tests.preset_support import activity, indicator, shown_preset
 def riga(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """`pmp init --preset riga`, `config check` must pass, then the loaded config as JSON."""
     def also_check(ws: Path, res: Result) -> None:
-        assert res.stdout.strip() == ("config.toml ir kārtībā: Rīgas valstspilsēta, 6 mērķi, 41 aktivitātes, "
+        assert res.stdout.strip() == ("config.toml ir kārtībā: Rīgas valstspilsēta, 6 mērķi, 41 aktivitāte, "
                                       "9 rādītāji, 24 iestādes.")
     return shown_preset(tmp_path_factory, "riga", also_check)
 

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from generator.cases.perms import permission_problems
 from generator.cli import cli
+from generator.core.period import Period
+from generator.core.workspace import Workspace
 from generator.forms import fill_workbook
-from generator.period import Period
 from generator.protocols import new_protocol
-from generator.workspace import Workspace
 from tests.test_cases_support import (
     ELZA,
     OSKARS,

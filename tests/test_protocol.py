@@ -11,10 +11,10 @@ from docx import Document
 from openpyxl import load_workbook
 
 from generator.cli import cli
+from generator.core.workspace import Workspace
 from generator.forms.definitions import FORMS
 from generator.forms.fields import layout
 from generator.protocols import final_path, new_protocol
-from generator.workspace import Workspace
 from tests.test_cases_support import (
     ELZA,
     OSKARS,
@@ -131,8 +131,8 @@ def test_cli_new_blank_and_final(mini_ws: Workspace) -> None:
                         catch_exceptions=False)
     assert res.exit_code == 0
     assert res.output.splitlines()[:3] == [
-        "Sanāksmes protokols Nr. 1 (2026. gada 10. februāris) sagatavots: darba kārtībā 4 jautājum(i), "
-        "no tiem 3 gadījum(i).",
+        "Sanāksmes protokols Nr. 1 (2026. gada 10. februāris) sagatavots: darba kārtībā 4 jautājumi, "
+        "no tiem 3 gadījumi.",
         "Veidlapa F5 protokolistam: forms/protokoli/F5_sanaksmes_protokols_2026_nr1.xlsx",
         "Protokola projekts drukāšanai: outbox/protokoli/protokols_2026_nr1_projekts.docx",
     ]
@@ -154,8 +154,8 @@ def test_cli_new_blank_and_final(mini_ws: Workspace) -> None:
 def test_template_is_clean_and_the_context_matches_its_variables(mini_ws: Workspace) -> None:
     from docxtpl import DocxTemplate
 
+    from generator.documents.templates_lint import lint_file
     from generator.protocols.document import TEMPLATE_NAME, TEMPLATE_VARIABLES, context_builder
-    from generator.templates_lint import lint_file
 
     template = mini_ws.template(TEMPLATE_NAME)
     assert lint_file(template, set(TEMPLATE_VARIABLES)) == []

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.core.workspace import Workspace
 from generator.documents.pdf import find_soffice
-from generator.workspace import Workspace
 from tests.test_cases_support import OSKARS, fill_f5, ingest, report_three
 
 pytestmark = [pytest.mark.slow,

@@ -8,13 +8,13 @@ from datetime import date
 from click.testing import CliRunner
 from docx import Document
 
-from generator.cases.purge import purge
 from generator.cli import cli
-from generator.coop_summary import cooperation_summary
-from generator.period import Period
+from generator.core.period import Period
+from generator.core.workspace import Workspace
+from generator.documents.coop_summary import cooperation_summary
+from generator.pipeline.purge import purge
 from generator.protocols import final_path, new_protocol
 from generator.store import open_store
-from generator.workspace import Workspace
 from tests.test_cases_support import (
     ELZA,
     OSKARS,

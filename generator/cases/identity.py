@@ -3,7 +3,7 @@
 The identity is the pupil's name plus the birth date when the report gives one, else the name plus
 the reporting school. Names are normalised so that the same pupil typed slightly differently
 ("Bērziņa  Anna", "anna berzina") is the same case: Unicode NFKD without diacritics, case-folded,
-punctuation removed, the words sorted. The key lives in ``.pmp/case.key`` (see :mod:`generator.secret`);
+punctuation removed, the words sorted. The key lives in ``.pmp/case.key`` (see :mod:`generator.core.secret`);
 without it the id cannot be recomputed from a name.
 """
 
@@ -16,9 +16,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..core.vocab import CASE_ID_RE as CASE_ID_RE
+
 _NON_WORD = re.compile(r"[^\w]+")
 CASE_PREFIX = "L-"
-CASE_ID_RE = re.compile(r"^L-[A-Z2-7]{10}$")
 
 
 def normalise_name(name: str) -> str:

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from .schema import CLOSED_STATUSES, STATUSES
+from ..core.vocab import CASE_STATUSES as STATUSES
+from ..core.vocab import CLOSED_CASE_STATUSES as CLOSED_STATUSES
 
 if TYPE_CHECKING:
-    from ..period import Period
-    from ..submission import Submission
-    from ..workspace import Workspace
+    from ..core.period import Period
+    from ..core.workspace import Workspace
+    from ..forms.submission import Submission
 
 
 @dataclass
@@ -155,7 +156,8 @@ def _apply_status(conn: sqlite3.Connection, case_id: str, status: str, day: date
 
 
 def record_meeting(conn: sqlite3.Connection, submission_id: int, sub: Submission, ws: Workspace) -> dict[str, Any]:
-    """The F5 form handler: the meeting is held; statuses and decisions recorded; final protocol written."""
+    """The F5 form handler: the meeting is held; statuses and decisions recorded (the intake then writes
+    the final protocol, see :mod:`generator.intake.handlers`)."""
     d = sub.data
     day = date.fromisoformat(str(d["date"]))
     number = int(d["number"])
@@ -202,26 +204,19 @@ def record_meeting(conn: sqlite3.Connection, submission_id: int, sub: Submission
                          (mid, *it.report_ids))
         if it.status:
             _apply_status(conn, it.case_id, it.status, day)
-    final = _final_protocol(conn, ws, mid)
-    return {"final_protocol": final, "meeting_date": day.isoformat(), "year": day.year, "number": number,
+    return {"meeting_date": day.isoformat(), "year": day.year, "number": number,
             "present": sum(1 for m in d.get("members", []) if m.get("present")),
             "items": [{"kind": it.kind, "case_id": it.case_id, "status": it.status} for it in items]}
 
 
-def _final_protocol(conn: sqlite3.Connection, ws: Workspace, mid: int) -> str | None:
-    """Write the final protocol; a broken template must not lose the accepted F5 (``pmp protocol final``
-    writes it again once the template is fixed)."""
-    from ..errors import DocumentError
-    from ..protocols import write_final
-
-    try:
-        return write_final(conn, ws, mid).name
-    except (DocumentError, OSError):
-        return None
+def meeting_of_submission(conn: sqlite3.Connection, submission_id: int) -> int | None:
+    """The meeting an accepted F5 submission recorded, if any."""
+    row = conn.execute("SELECT id FROM meetings WHERE submission_id = ?", (submission_id,)).fetchone()
+    return None if row is None else int(row[0])
 
 
 def meeting_records(conn: sqlite3.Connection, period: Period) -> list[dict[str, Any]]:
-    """Held meetings dated inside ``period`` as count-only records (see :mod:`generator.coop_summary`)."""
+    """Held meetings dated inside ``period`` as count-only records (see :mod:`generator.documents.coop_summary`)."""
     out: list[dict[str, Any]] = []
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meetings'").fetchone() is None:
         return out  # a store opened before the case register was loaded has no meetings yet

@@ -1,7 +1,7 @@
 """Owner-only permissions for everything that holds children's data: 0700 folders, 0600 files.
 
 The store and the archive are made owner-only by the intake (:func:`generator.store.secure_dir`), the
-key by :func:`generator.secret.ensure_secret`; this module covers the protocol folders and re-applies
+key by :func:`generator.core.secret.ensure_secret`; this module covers the protocol folders and re-applies
 the rule to the whole set whenever the cooperation-group commands run (a copy made with another umask,
 a folder restored from a backup).
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..secret import ensure_secret
+from ..core.secret import ensure_secret
+from ..core.vocab import CASE_IN_REVIEW, NEW_CASE, OPEN_CASE_STATUSES
+from ..core.vocab import CLOSED_CASE_STATUSES as CLOSED_STATUSES
 from .identity import IdentityKeys, case_id_for, identity_keys
-from .schema import CLOSED_STATUSES
 
 if TYPE_CHECKING:
-    from ..submission import Submission
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
+    from ..forms.submission import Submission
 
 
 def _find_case(conn: sqlite3.Connection, keys: IdentityKeys) -> str | None:
@@ -68,11 +69,11 @@ def record_report(conn: sqlite3.Connection, submission_id: int, sub: Submission,
         known = conn.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)).fetchone()
         if known is None:
             conn.execute("INSERT INTO cases (case_id, institution, status, opened_on, status_on)"
-                          " VALUES (?, ?, 'jauns', ?, ?)", (case_id, institution, report_date, report_date))
+                          " VALUES (?, ?, ?, ?, ?)", (case_id, institution, NEW_CASE, report_date, report_date))
     status = conn.execute("SELECT status, purged_at FROM cases WHERE case_id = ?", (case_id,)).fetchone()
     if status[0] in CLOSED_STATUSES or status[1] is not None:
-        conn.execute("UPDATE cases SET status = 'jauns', status_on = ?, closed_on = NULL, purged_at = NULL"
-                     " WHERE case_id = ?", (report_date, case_id))
+        conn.execute("UPDATE cases SET status = ?, status_on = ?, closed_on = NULL, purged_at = NULL"
+                     " WHERE case_id = ?", (NEW_CASE, report_date, case_id))
     for kind, key in keys.all():
         conn.execute("INSERT OR IGNORE INTO case_keys (key, case_id, kind) VALUES (?, ?, ?)", (key, case_id, kind))
     conn.execute(
@@ -151,9 +152,10 @@ def agenda_cases(conn: sqlite3.Connection) -> list[tuple[Case, list[CaseReport]]
     consideration (izskatīšanā); each with its reports not yet considered, oldest case first."""
     rows = conn.execute(
         "SELECT c.case_id FROM cases c JOIN case_identity i ON i.case_id = c.case_id"
-        " WHERE c.status IN ('jauns', 'izskatīšanā') AND c.purged_at IS NULL"
-        " AND (c.status = 'izskatīšanā' OR EXISTS (SELECT 1 FROM case_reports r WHERE r.case_id = c.case_id"
-        " AND r.meeting_id IS NULL)) ORDER BY c.opened_on, c.case_id").fetchall()
+        " WHERE c.status IN (?, ?) AND c.purged_at IS NULL"
+        " AND (c.status = ? OR EXISTS (SELECT 1 FROM case_reports r WHERE r.case_id = c.case_id"
+        " AND r.meeting_id IS NULL)) ORDER BY c.opened_on, c.case_id",
+        (*OPEN_CASE_STATUSES, CASE_IN_REVIEW)).fetchall()
     out = []
     for (case_id,) in rows:
         case = get_case(conn, case_id)

@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 
 import click
 
-from ..config import Config
-from ..errors import ConfigError, PmpError
-from ..period import Period, resolve_period
-from ..workspace import Workspace
+from ..core.config import Config
+from ..core.errors import ConfigError, PmpError
+from ..core.period import Period, resolve_period
+from ..core.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from ..config import load_config
-from ..errors import ConfigError
-from ..workspace import DEFAULT_PRESET, PRESETS, init_workspace
+from ..core import lv
+from ..core.config_check import load_config
+from ..core.errors import ConfigError
+from ..core.workspace import DEFAULT_PRESET, PRESETS, init_workspace
 from ._common import domain_errors, get_workspace
 
 
@@ -42,18 +43,20 @@ def config_check() -> None:
     except ConfigError as e:
         for line in e.problems:
             click.echo(line, err=True)
-        click.echo(f"config.toml: {len(e.problems)} kļūda(s)", err=True)
+        click.echo(f"config.toml: {lv.count(len(e.problems), 'kļūda', 'kļūdas')}", err=True)
         sys.exit(1)
-    from ..templates_lint import lint_templates  # optional: present once documents exist
+    from ..documents.templates_lint import lint_templates  # optional: present once documents exist
 
     problems = lint_templates(ws)
     for line in problems:
         click.echo(line, err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"config.toml ir kārtībā: {cfg.municipality.name}, {len(cfg.plan.goals)} mērķi, "
-               f"{len(cfg.plan.activities)} aktivitātes, {len(cfg.plan.indicators)} rādītāji, "
-               f"{len(cfg.institutions)} iestādes.")
+    click.echo(f"config.toml ir kārtībā: {cfg.municipality.name}, "
+               f"{lv.count(len(cfg.plan.goals), 'mērķis', 'mērķi')}, "
+               f"{lv.count(len(cfg.plan.activities), 'aktivitāte', 'aktivitātes')}, "
+               f"{lv.count(len(cfg.plan.indicators), 'rādītājs', 'rādītāji')}, "
+               f"{lv.count(len(cfg.institutions), 'iestāde', 'iestādes')}.")
 
 
 @config_group.command("show")

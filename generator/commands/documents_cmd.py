@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..config import today
-from ..dataset import load_dataset
-from ..errors import DocumentError
+from ..core.errors import DocumentError
+from ..documents.dataset import load_dataset
 from ._common import domain_errors, get_period, get_workspace, period_option
 
 if TYPE_CHECKING:
-    from ..documents.build import BuildResult
+    from ..pipeline.build import BuildResult
 
 pdf_option = click.option("--pdf", is_flag=True, help="Izveidot arī PDF ar LibreOffice (ja tas ir instalēts).")
 
@@ -35,7 +35,7 @@ def _one_document(kind: str, period: int | None, pdf: bool) -> None:
     make, title = {"report": (make_report, "Gada pārskats"), "plan": (make_plan, "Rīcības plāns")}[kind]
     ws = get_workspace()
     per = get_period(ws, period)
-    path = make(ws, per, load_dataset(ws, per), today())
+    path = make(ws, per, load_dataset(ws, per), date.today())
     click.echo(f"{title} ({per.label}): {path}")
     if pdf:
         _pdf(path)
@@ -81,12 +81,12 @@ def _print_build(result: BuildResult) -> None:
 @domain_errors
 def build_cmd(period: int | None, pdf: bool) -> None:
     """Apstrādā iesūtni, pārbauda pilnīgumu (atgādinājumi) un izveido visus perioda dokumentus."""
-    from ..documents.build import build
+    from ..pipeline.build import build
 
     ws = get_workspace()
     per = get_period(ws, period)
     click.echo(f"{ws.config.municipality.name}: {per.label}")
-    result = build(ws, per, today(), pdf=pdf, progress=lambda msg: click.echo(f"  {msg}"))
+    result = build(ws, per, date.today(), pdf=pdf, progress=lambda msg: click.echo(f"  {msg}"))
     _print_build(result)
 
 
@@ -95,9 +95,9 @@ def build_cmd(period: int | None, pdf: bool) -> None:
 @domain_errors
 def demo_cmd(directory: str) -> None:
     """Visa plūsma ar noklusējuma pašvaldību: veidlapas, aizpildīti iesniegumi, pieņemšana, dokumenti."""
-    from ..documents.demo import run_demo
+    from ..pipeline.demo import run_demo
 
-    result = run_demo(Path(directory), today(), progress=lambda msg: click.echo(f"  {msg}"))
+    result = run_demo(Path(directory), date.today(), progress=lambda msg: click.echo(f"  {msg}"))
     ws = result.workspace
     click.echo("")
     click.echo(f"Demonstrācija gatava: {ws.root}")

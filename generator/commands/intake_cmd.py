@@ -9,7 +9,7 @@ from types import FrameType
 
 import click
 
-from ..errors import IntakeLocked
+from ..core.errors import IntakeLocked
 from ..intake import Result, ingest_once
 from ..intake.status import period_status, status_table
 from ..intake.watch import Watcher

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..core import lv
 from ..forms.values import parse_date
 from ._common import domain_errors, get_workspace
 
@@ -47,14 +48,14 @@ def protocol_cmd() -> None:
 @domain_errors
 def new_cmd(day: date, place: str | None, pdf: bool) -> None:
     """Nākamais gada protokols: veidlapa F5 ar darba kārtību un protokola projekts drukāšanai."""
-    from ..period import latvian_date
     from ..protocols import new_protocol
 
     ws = get_workspace()
     made = new_protocol(ws, day, place)
     verb = "atjaunots" if made.reused else "sagatavots"
-    click.echo(f"Sanāksmes protokols Nr. {made.number} ({latvian_date(made.meeting_date)}) {verb}: darba "
-               f"kārtībā {made.items} jautājum(i), no tiem {made.cases} gadījum(i).")
+    click.echo(f"Sanāksmes protokols Nr. {made.number} ({lv.date_long(made.meeting_date)}) {verb}: darba "
+               f"kārtībā {lv.count(made.items, 'jautājums', 'jautājumi')}, no tiem "
+               f"{lv.count(made.cases, 'gadījums', 'gadījumi')}.")
     click.echo(f"Veidlapa F5 protokolistam: {_rel(ws.root, made.form)}")
     click.echo(f"Protokola projekts drukāšanai: {_rel(ws.root, made.draft)}")
     if pdf:
@@ -85,7 +86,7 @@ def blank_cmd(pdf: bool) -> None:
 def final_cmd(number: int, year: int | None, pdf: bool) -> None:
     """Galīgo protokolu no pieņemtās F5 veidlapas izveido vēlreiz (piemēram, pēc veidnes labošanas)."""
     from ..cases.meetings import find_meeting, load_meeting
-    from ..errors import CaseError
+    from ..core.errors import CaseError
     from ..protocols import write_final
     from ..store import open_store
 

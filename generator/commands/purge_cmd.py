@@ -13,7 +13,7 @@ from ._common import domain_errors, get_workspace
 @domain_errors
 def purge_cmd(case_id: str | None, dry_run: bool) -> None:
     """Dzēš slēgto lietu personas datus pēc glabāšanas termiņa (cooperation_group.retention_years)."""
-    from ..cases.purge import purge
+    from ..pipeline.purge import purge
 
     ws = get_workspace()
     result = purge(ws, case_id=case_id.strip().upper() if case_id else None, dry_run=dry_run)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..config import LEVEL_LABELS, Activity, Config, Goal
+from ..core.config import Activity, Config, Goal
+from ..core.vocab import ACTIVITY_STATUSES, LEVEL_LABELS, NO_REPORT, NOT_PLANNED, PARTLY
 
-STATUSES = ("īstenota", "daļēji", "nav īstenota", "nav plānota šogad")
-NO_REPORT = "nav ziņu"
+STATUSES = ACTIVITY_STATUSES
 
 
 def goals_by_level(cfg: Config) -> list[tuple[str, str, list[Goal]]]:
@@ -60,9 +60,9 @@ def aggregate_status(activity: Activity, statuses: Iterable[str]) -> str:
     given = [s for s in statuses if s in STATUSES]
     if not given:
         return NO_REPORT
-    kinds = set(given) - {"nav plānota šogad"}
+    kinds = set(given) - {NOT_PLANNED}
     if not kinds:
-        return "nav plānota šogad"
+        return NOT_PLANNED
     if len(kinds) == 1:
         return kinds.pop()
-    return "daļēji"
+    return PARTLY

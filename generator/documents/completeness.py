@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import Config, Institution
-from ..dataset import Dataset
-from ..intake.status import owed
-from ..period import Period
-
-FORM_TITLES = {"F1": "Aktivitāšu pārskats", "F2": "PMP riski. Situācijas apraksts", "F4": "Rādītāju vērtības"}
+from ..core.config import Config, Institution
+from ..core.period import Period
+from ..core.vocab import FORM_TITLES as FORM_TITLES
+from ..forms import owed_forms
+from .dataset import Dataset
 
 
 def expected_forms(cfg: Config, period: Period) -> dict[str, list[str]]:
     """Institution id -> the forms it owes for the period, as ``pmp status`` counts them.
 
     F1 from every institution, F2 from every school, F4 from the education board (the intake's
-    :func:`generator.intake.status.owed`, so the report and the status never disagree).
+    :func:`generator.forms.owed_forms`, so the report and the status never disagree).
     """
     out: dict[str, list[str]] = {}
-    for inst_id, form in owed(cfg):
-        out.setdefault(inst_id, []).append(form)
+    for inst, form in owed_forms(cfg):
+        out.setdefault(inst.id, []).append(form)
     return out
 
 

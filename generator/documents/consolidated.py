@@ -2,7 +2,7 @@
 
 One sheet per form — F1 one row per reported activity, F2 one row per school, F4 one row per
 indicator value — with frozen headers and filters. Every text from a workbook goes through
-:func:`generator.safe.safe_text`, so nothing a school typed can become a formula here.
+:func:`generator.core.safe.safe_text`, so nothing a school typed can become a formula here.
 """
 
 from __future__ import annotations
@@ -15,17 +15,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..config import Config
-from ..dataset import Dataset
-from ..safe import safe_text
-from ..workspace import Workspace
+from ..core.config import Config
+from ..core.safe import safe_text
+from ..core.vocab import STAGES, SUPPORT_STAFF
+from ..core.workspace import Workspace
 from .common import institution_name
+from .dataset import Dataset
 
 Getter = Callable[[dict[str, Any]], Any]
-STAGES = ("1-6", "7-9", "10-12")
-STAFF = {"psychologist": "psihologs", "social_pedagogue": "sociālais pedagogs",
-         "special_pedagogue": "speciālais pedagogs", "speech_therapist": "logopēds",
-         "career_consultant": "karjeras konsultants", "teacher_assistant": "pedagoga palīgs", "nurse": "medmāsa"}
+STAFF = {k: v.lower() for k, v in SUPPORT_STAFF.items()}
 
 
 def _get(*keys: str) -> Getter:

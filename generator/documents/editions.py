@@ -14,19 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..config import Activity, Config
-from ..migrations import register_migration
-
-register_migration(50, "plan_editions", """
-CREATE TABLE plan_editions (
-    id INTEGER PRIMARY KEY,
-    edition TEXT NOT NULL,
-    period INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    plan TEXT NOT NULL
-);
-CREATE INDEX plan_editions_edition ON plan_editions (edition);
-""")
+from ..core.config import Activity, Config
 
 #: Activity fields compared between editions, with the Latvian name printed in the list of changes.
 COMPARED = {

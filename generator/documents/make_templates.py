@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..workspace import resources_dir
+from ..core.workspace import resources_dir
 
 FONT = "Times New Roman"
 

@@ -12,7 +12,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from ..errors import DocumentError
+from ..core.errors import DocumentError
 
 NO_SOFFICE = ("PDF netika izveidots: LibreOffice (soffice) šajā datorā nav atrasts. Instalējiet LibreOffice "
               "(https://www.libreoffice.org) vai atveriet .docx failu Word un saglabājiet kā PDF.")

@@ -18,11 +18,12 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docxtpl import DocxTemplate
 
-from ..config import Activity, Config, Goal
-from ..dataset import Dataset
-from ..period import Period, latvian_date
+from ..core import lv
+from ..core.config import Activity, Config, Goal
+from ..core.period import Period
+from ..core.vocab import NOT_PLANNED
+from ..core.workspace import Workspace
 from ..store import open_store
-from ..workspace import Workspace
 from . import tables
 from .common import (
     NO_REPORT,
@@ -33,6 +34,7 @@ from .common import (
     refs_text,
     reported_statuses,
 )
+from .dataset import Dataset
 from .editions import PlanChanges, compare, record_edition
 from .render import TEMPLATE_NAMES, render_docx
 
@@ -93,7 +95,7 @@ def activity_status(act: Activity, ds: Dataset, period: Period) -> str:
     statuses = [s for s, _ in reported_statuses(ds.f1, act.number).values()]
     status = aggregate_status(act, statuses)
     if status == NO_REPORT and not (set(act.years) & period.plan_years):
-        return "nav plānota šogad"
+        return NOT_PLANNED
     return status
 
 
@@ -227,14 +229,14 @@ def plan_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, ed
     if previous_date is None:
         prev_text = "Šī ir pirmā rīcības plāna redakcija, kas sagatavota ar šo rīku; izmaiņu nav."
     elif not (changes.new or changes.changed or changes.removed):
-        prev_text = f"Salīdzinot ar redakciju no {latvian_date(previous_date)}, aktivitātes nav mainītas."
+        prev_text = f"Salīdzinot ar redakciju no {lv.date_long(previous_date)}, aktivitātes nav mainītas."
     else:
-        prev_text = f"Salīdzinot ar redakciju no {latvian_date(previous_date)}:"
+        prev_text = f"Salīdzinot ar redakciju no {lv.date_long(previous_date)}:"
     return {
         "genitive": cfg.municipality.genitive,
         "board_name": cfg.municipality.board_name,
         "plan_years": f"{years[0]}.–{years[-1]}. gadam",
-        "edition_date": latvian_date(edition_date),
+        "edition_date": lv.date_long(edition_date),
         "edition_id": edition_id,
         "period_label": period.label,
         "table_caption": "1. tabula. PMP prevencijas sistēmas ieviešanas rīcības plāns",
@@ -242,7 +244,7 @@ def plan_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, ed
         "status_summary": f"Aktivitāšu izpildes statuss ({period.label}): {summary}.",
         "previous_edition_text": prev_text,
         "changes": change_lines(cfg, changes),
-        "footer_text": f"{cfg.municipality.genitive} PMP rīcības plāns, {latvian_date(edition_date)}",
+        "footer_text": f"{cfg.municipality.genitive} PMP rīcības plāns, {lv.date_long(edition_date)}",
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 
-from ..errors import DocumentError
+from ..core.errors import DocumentError
 
 #: Names every template may use, per template file; the linter reports any other name.
 TEMPLATE_NAMES = {"report": "gada_parskats.docx", "plan": "ricibas_plans.docx",

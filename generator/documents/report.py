@@ -10,15 +10,26 @@ from typing import Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from ..config import Config
-from ..coop_summary import summarise_records
-from ..dataset import Dataset
-from ..metrics import ASSESSMENTS, LAGGING, IndicatorValue, fmt, indicator_values, num, pupils
-from ..period import Period, latvian_date
-from ..workspace import Workspace
+from ..core import lv
+from ..core.config import Config
+from ..core.period import Period
+from ..core.workspace import Workspace
 from . import charts, tables
 from .common import goals_by_level
 from .completeness import FORM_TITLES, expected_forms, missing_forms
+from .coop_summary import summarise_records
+from .dataset import Dataset
+from .metrics import (
+    ASSESSMENTS,
+    BASIC,
+    LAGGING,
+    SECONDARY,
+    IndicatorValue,
+    fmt,
+    indicator_values,
+    num,
+    pupils,
+)
 from .render import TEMPLATE_NAMES, render_docx
 from .report_sections import conclusions, levels_section, other_activities, situation_lines
 
@@ -61,7 +72,7 @@ def _school_row(d: dict[str, Any]) -> list[float]:
     total = pupils(d)
     risk = num(d.get("at_risk_basic")) + num(d.get("at_risk_secondary"))
     drop = num(d.get("dropouts_basic")) + num(d.get("dropouts_secondary"))
-    basic_w, sec_w = pupils(d, ("1-6", "7-9")), pupils(d, ("10-12",))
+    basic_w, sec_w = pupils(d, BASIC), pupils(d, SECONDARY)
     unexcused = ((num(d.get("unexcused_per_pupil_basic")) * basic_w
                   + num(d.get("unexcused_per_pupil_secondary")) * sec_w) / total) if total else 0.0
     return [total, risk, drop, unexcused, num(d.get("over20_unexcused")), num(d.get("repeating")),
@@ -152,7 +163,7 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
         "plan_years": f"{years[0]}.–{years[-1]}. gadam",
         "period_label": period.label,
         "place": cfg.municipality.name,
-        "date_text": latvian_date(today),
+        "date_text": lv.date_long(today),
         "footer_text": f"{cfg.municipality.genitive} PMP plāna īstenošanas pārskats, {period.label}",
         "reported_summary": (f"Pārskata periods: {period.label}. Visas gaidītās veidlapas iesniegušas "
                              f"{len(expected) - len(missing)} no {len(expected)} iestādēm (1. tabula)."),

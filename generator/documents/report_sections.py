@@ -9,23 +9,22 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..config import Activity, Config
-from ..dataset import Dataset
-from ..metrics import ALL_STAGES, BASIC, SECONDARY, fmt, num, pupils
-from ..period import Period
+from ..core import lv
+from ..core.config import Activity, Config
+from ..core.period import Period
+from ..core.vocab import PARTICIPANT_GROUPS_TEXT, RISK_GROUPS_SHORT, STATUSES_NEEDING_COMMENT
 from .common import NO_REPORT, activities_of, goals_by_level, institution_name, refs_text, reported_statuses
+from .dataset import Dataset
+from .metrics import ALL_STAGES, BASIC, SECONDARY, fmt, num, pupils
 from .plan import activity_status
 
-GROUPS = (("pupils", "izglītojamie"), ("parents", "vecāki"), ("teachers", "pedagogi un speciālisti"),
-          ("others", "citi"))
-RISK_GROUPS = {"learning": "mācību vide", "social_health": "sociālā vide un veselība", "economic": "ekonomiskie",
-               "family": "ģimene"}
+GROUPS = tuple(PARTICIPANT_GROUPS_TEXT.items())
+RISK_GROUPS = RISK_GROUPS_SHORT
 
 
 def eur(value: float) -> str:
     """"1 234,50 EUR"."""
-    whole = f"{value:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{whole} EUR"
+    return lv.money(value)
 
 
 def _participants(events: list[dict[str, Any]]) -> str:
@@ -169,7 +168,7 @@ def conclusions(cfg: Config, ds: Dataset, period: Period, lagging: list[str]) ->
         status = activity_status(act, ds, period)
         if status == NO_REPORT and set(act.years) & period.plan_years:
             unreported.append(f"{act.number} {act.title} (atbildīgā: {refs_text(cfg, act.responsible)})")
-        elif status in ("nav īstenota", "daļēji"):
+        elif status in STATUSES_NEEDING_COMMENT:
             not_done.append(f"{act.number} {act.title} — {status}")
     needs = [f"{institution_name(cfg, inst)}: {d['measures_needed']}"
              for inst, d in sorted(ds.f2.items()) if d.get("measures_needed")]

@@ -1,4 +1,4 @@
-"""The standard workbooks F1–F4 (and F5 once registered): one definition each, from which the blank
+"""The standard workbooks F1–F5: one definition each, from which the blank
 workbook is written, a filled one is read back and validated, and realistic test data is produced.
 
 Public API (other modules code against exactly these names)::
@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import Config, Institution
-from ..errors import FormError
-from ..period import Period
-from ..submission import Submission
-from ..workspace import Workspace
+from ..core.config import Config, Institution
+from ..core.errors import FormError
+from ..core.period import Period
+from ..core.workspace import Workspace
 from .definitions import FORMS, get_form
 from .fields import FormContext
 from .filler import fill_workbook
 from .reader import read_submission
+from .submission import Submission
 from .writer import Marks, build_workbook
 
 #: Form ids in order ("F5" is added by the cooperation-group module).

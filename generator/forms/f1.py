@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..core.vocab import PARTICIPANT_GROUPS, STATUSES_NEEDING_COMMENT
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table, activity_label
 
 if TYPE_CHECKING:
@@ -20,10 +21,10 @@ ACTIVITY_COLUMNS = (
     Field("title", "Nosaukums, apraksts", required=True, width=30, lines=2),
     Field("date", "Datums", "date", required=True, width=12, help="Piemēram 12.03.2025."),
     Field("place", "Norises vieta", width=16),
-    Field("pupils", "Izglītojamie", "int", width=12, help="Dalībnieku skaits."),
-    Field("parents", "Vecāki", "int", width=8, help="Dalībnieku skaits."),
-    Field("teachers", "Pedagogi, speciālisti", "int", width=10, help="Dalībnieku skaits."),
-    Field("others", "Citi", "int", width=8, help="Dalībnieku skaits."),
+    Field("pupils", PARTICIPANT_GROUPS["pupils"], "int", width=12, help="Dalībnieku skaits."),
+    Field("parents", PARTICIPANT_GROUPS["parents"], "int", width=8, help="Dalībnieku skaits."),
+    Field("teachers", PARTICIPANT_GROUPS["teachers"], "int", width=10, help="Dalībnieku skaits."),
+    Field("others", PARTICIPANT_GROUPS["others"], "int", width=8, help="Dalībnieku skaits."),
     Field("impact", "Ietekme uz stratēģiskajiem mērķiem", width=30, lines=2),
     Field("factors", "Veicinošie un kavējošie faktori", width=30, lines=3),
     Field("sources", "Informācijas avoti", width=18, help="Dalībnieku saraksti, publikācijas u. c."),
@@ -68,7 +69,7 @@ PAGE_STATUS = Sheet(
 def check(chk: Checker) -> None:
     """Cross-field rules of F1."""
     for index, row in chk.rows("activities"):
-        people = sum(row.get(k) or 0 for k in ("pupils", "parents", "teachers", "others"))
+        people = sum(row.get(k) or 0 for k in PARTICIPANT_GROUPS)
         if people and not row.get("impact"):
             chk.row_warning("activities", index, "impact",
                             f"Aktivitātē piedalījās {people} dalībnieki, bet ietekme nav aprakstīta. "
@@ -77,7 +78,7 @@ def check(chk: Checker) -> None:
             chk.row_warning("activities", index, "funding_source",
                             "Norādīts finansējums, bet nav izvēlēts tā avots. Izvēlieties avotu no saraksta.")
     for index, row in chk.rows("statuses"):
-        if row.get("status") in ("daļēji", "nav īstenota") and not row.get("comment"):
+        if row.get("status") in STATUSES_NEEDING_COMMENT and not row.get("comment"):
             chk.row_warning("statuses", index, "comment",
                             f"Statuss “{row['status']}”, bet nav komentāra. Lūdzu, paskaidrojiet, kāpēc.")
 

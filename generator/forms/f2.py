@@ -8,29 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..config import Config, Institution, InstitutionKind
+from ..core.config import Config, Institution, InstitutionKind
+from ..core.vocab import EDUCATION_LEVELS, LEAVING_GRADES, RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table
 from .values import fmt_number
 
 if TYPE_CHECKING:
     from .validate import Checker
 
-STAGE_LABELS = {"1-6": "1.–6. klase", "7-9": "7.–9. klase", "10-12": "10.–12. klase"}
-RISK_GROUPS = {
-    "learning": "Mācīšanās un skolas vide",
-    "social_health": "Sociālā vide un veselība",
-    "economic": "Ekonomiskie faktori",
-    "family": "Ģimenes faktori",
-}
-SUPPORT_STAFF = {
-    "psychologist": "Psihologs",
-    "social_pedagogue": "Sociālais pedagogs",
-    "special_pedagogue": "Speciālais pedagogs",
-    "speech_therapist": "Logopēds",
-    "career_consultant": "Karjeras konsultants",
-    "teacher_assistant": "Pedagoga palīgs",
-    "nurse": "Medicīnas māsa",
-}
 
 
 def _count(key: str, label: str, help: str = "", stage: str | None = None, required: bool = True) -> Field:
@@ -99,7 +84,7 @@ PAGE_MAIN = Sheet(
             _note("insufficient_grade_subjects", "Mācību priekšmeti (nepietiekams vērtējums)", "Kuros priekšmetos."),
             _count("repeating", "Izglītojamie, kuri atkārto mācību gadu"),
             _note("repeating_subjects", "Mācību priekšmeti (atkārto mācību gadu)", "Kuros priekšmetos."),
-            _count("grade9_exam_failed", "9. klašu izglītojamie, kuri nenokārtoja valsts pārbaudījumus", stage="7-9"),
+            _count("grade9_exam_failed", "9. klašu izglītojamie, kuri nenokārtoja valsts pārbaudījumus", stage=LEAVING_GRADES["9"]),
         )),
         Section("5. Atbalsts izglītojamajiem un ģimenēm", (
             _count("support_measures_basic", "Izglītojamie, kuriem sniegti PMP atbalsta pasākumi (1.–9. kl.)",
@@ -121,8 +106,8 @@ PAGE_MAIN = Sheet(
             Field("has_pmp_plan", "Skolai ir PMP prevencijas darba plāns", "choice", required=True, choices="yesno"),
             _note("measures_needed", "Nepieciešamie pasākumi PMP mazināšanai", "Kas vēl būtu vajadzīgs."),
         )),
-        Section("8. 9. klašu beidzēji", _outcomes("9", "7-9")),
-        Section("9. 12. klašu beidzēji", _outcomes("12", "10-12")),
+        Section("8. 9. klašu beidzēji", _outcomes("9", LEAVING_GRADES["9"])),
+        Section("9. 12. klašu beidzēji", _outcomes("12", LEAVING_GRADES["12"])),
     ),
 )
 
@@ -172,7 +157,7 @@ def check(chk: Checker) -> None:
         "basic": chk.sum("pupils_start.1-6", "pupils_start.7-9"),
         "secondary": chk.sum("pupils_start.10-12"),
     }
-    words = {"basic": "pamatizglītībā", "secondary": "vidējā izglītībā"}
+    words = EDUCATION_LEVELS
     for stage, pupils in stage_pupils.items():
         for key, what in ((f"at_risk_{stage}", "PMP riskam pakļauto"), (f"dropouts_{stage}", "Mācības pārtraukušo")):
             n = chk.get(key)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import InstitutionKind
-from .f2 import RISK_GROUPS
+from ..core.config import InstitutionKind
+from ..core.vocab import RISK_GROUPS
 from .fields import Field, FormContext, FormDef, Section, Sheet
 
 PAGE = Sheet(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..config import MANUAL, InstitutionKind
+from ..core import lv
+from ..core.config import MANUAL, InstitutionKind
 from .fields import Field, FormContext, FormDef, Sheet, Table
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def _finish(data: dict[str, Any], ctx: FormContext) -> dict[str, Any]:
         values.append({
             "indicator": number, "row": seen.get(number, 0), "row_label": row.get("row_label", ""),
             "value": raw if isinstance(raw, float) else None,
-            "text": raw if isinstance(raw, str) else ("" if raw is None else f"{raw:g}".replace(".", ",")),
+            "text": raw if isinstance(raw, str) else ("" if raw is None else lv.number(raw)),
             "source": row.get("source", ""), "note": row.get("note", ""),
         })
         seen[number] = seen.get(number, 0) + 1

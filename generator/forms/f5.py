@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..config import KIND_GROUP_LABELS, Config, InstitutionKind
+from ..core.config import KIND_GROUP_LABELS, Config, InstitutionKind
+from ..core.vocab import CASE_ID_RE, CASE_STATUSES
 from .fields import CHOICE_LISTS, Field, FormContext, FormDef, Section, Sheet, Table
 
 if TYPE_CHECKING:
-    from ..submission import Submission
+    from .submission import Submission
     from .validate import Checker
 
-#: Case statuses (the same words as ``generator.cases.schema.STATUSES``).
-CASE_STATUSES = ("jauns", "izskatīšanā", "atrisināts", "nodots bāriņtiesai")
+
 #: Agenda item kinds and how the workbook shows them.
 ITEM_KINDS = {"case": "Gadījums", "plan_review": "Plāna izpilde", "budget": "Budžets", "other": "Cits jautājums"}
 _KIND_BY_LABEL = {label: code for code, label in ITEM_KINDS.items()}
@@ -118,7 +118,6 @@ OTHER = Sheet(
 
 def check(chk: Checker) -> None:
     """Agenda rows must be the ones the tool wrote; every case needs a status, and should have a decision."""
-    from ..cases.identity import CASE_ID_RE
 
     for index, row in chk.rows("agenda"):
         kind = _KIND_BY_LABEL.get(str(row.get("kind") or ""))

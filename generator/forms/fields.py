@@ -15,8 +15,9 @@ from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
 
-from ..config import Config, Institution
-from ..period import Period
+from ..core.config import Config, Institution
+from ..core.period import Period
+from ..core.vocab import ACTIVITY_STATUSES, BASIC_STAGES, GRADES_7_12, UPPER_SECONDARY_STAGE
 
 Kind = Literal["text", "int", "float", "date", "choice", "bool", "email", "numtext"]
 
@@ -26,20 +27,19 @@ INSTITUTION_CELL = "B2"
 PERIOD_CELL = "B3"
 
 #: Stage applicability keys: a field marked with one is "not applicable" for schools without it.
-BASIC_STAGES = {"1-6", "7-9"}
 
 
 def stage_applies(stage: str | None, inst: Institution) -> bool:
-    """Whether a field tied to ``stage`` ("1-6", "7-9", "10-12", "basic", "secondary") applies."""
+    """Whether a field tied to ``stage`` (a stage code, "basic", "secondary" or "7-12") applies."""
     if stage is None:
         return True
     stages = set(inst.stages)
     if stage == "basic":
         return bool(stages & BASIC_STAGES)
     if stage == "secondary":
-        return "10-12" in stages
+        return UPPER_SECONDARY_STAGE in stages
     if stage == "7-12":
-        return bool(stages & {"7-9", "10-12"})
+        return bool(stages & set(GRADES_7_12))
     return stage in stages
 
 
@@ -146,7 +146,7 @@ class FormContext:
 
 
 OTHER_ACTIVITY = "cita, nav plānā"
-STATUSES = ("īstenota", "daļēji", "nav īstenota", "nav plānota šogad")
+STATUSES = ACTIVITY_STATUSES
 
 
 def activity_label(number: str, title: str) -> str:

@@ -16,7 +16,7 @@ faults; each name and the forms it applies to:
 - ``high_unexcused``        F2 (warning): more than 50 unexcused lessons per pupil
 - ``missing_narrative``     F2 (warning): repeating pupils without subjects
 
-An error name that does not apply to the form raises :class:`~generator.errors.FormError`.
+An error name that does not apply to the form raises :class:`~generator.core.errors.FormError`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,22 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ..config import MANUAL, Config
-from ..errors import FormError
-from ..period import Period
+from ..core.config import MANUAL, Config
+from ..core.errors import FormError
+from ..core.period import Period
+from ..core.vocab import (
+    BASIC_STAGES,
+    DONE,
+    LEAVING_GRADES,
+    LOWER_SECONDARY_STAGE,
+    NOT_PLANNED,
+    PARTLY,
+    RISK_GROUPS,
+    STAGE_LABELS,
+    STAGES,
+    SUPPORT_STAFF,
+)
 from .definitions import FORMS
-from .f2 import RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
 from .fields import FormContext, Layout, layout
 from .writer import Values, build_workbook
 
@@ -105,16 +116,16 @@ def _f1(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
         })
     statuses = []
     for _ in ctx.choices("own_activities"):
-        status = rng.choice(["īstenota", "īstenota", "daļēji", "nav plānota šogad"])
+        status = rng.choice([DONE, DONE, PARTLY, NOT_PLANNED])
         statuses.append({"status": status,
-                         "comment": "Pasākums notika mazākā apjomā, nekā plānots." if status == "daļēji" else ""})
+                         "comment": "Pasākums notika mazākā apjomā, nekā plānots." if status == PARTLY else ""})
     single = {"contact_name": rng.choice(NAMES), "contact_email": f"{ctx.institution.id}@example.lv"}
     return single, {"activities": rows, "statuses": statuses}
 
 
 def _f2(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     stages = set(ctx.institution.stages)
-    sizes = {"1-6": (60, 300), "7-9": (30, 150), "10-12": (20, 120)}
+    sizes = dict(zip(STAGES, ((60, 300), (30, 150), (20, 120)), strict=True))
     v: dict[str, Any] = {}
     for s in STAGE_LABELS:
         start = rng.randint(*sizes[s]) if s in stages else 0
@@ -157,7 +168,7 @@ def _f2(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
     v["measures_needed"] = "Vajadzīgs vēl viens sociālais pedagogs un transports uz interešu izglītību."
     tables: dict[str, list[dict[str, Any]]] = {
         "partners": [{"partner": p, "kind": k} for p, k in rng.sample(PARTNERS, rng.randint(2, 5))]}
-    for grade, stage, pool in (("9", "7-9", SCHOOLS_NEXT), ("12", "10-12", UNIVERSITIES)):
+    for (grade, stage), pool in zip(LEAVING_GRADES.items(), (SCHOOLS_NEXT, UNIVERSITIES), strict=True):
         enrolled = v[f"pupils_start.{stage}"] // 3 if stage in stages else 0
         report = min(enrolled, rng.randint(0, 2))
         v.update({f"grade{grade}.enrolled": enrolled, f"grade{grade}.certificate": enrolled - report,
@@ -214,7 +225,7 @@ _BUILDERS = {"F1": _f1, "F2": _f2, "F3": _f3, "F4": _f4}
 def _inject(form_id: str, name: str, ctx: FormContext, single: dict[str, Any],
             tables: dict[str, list[dict[str, Any]]]) -> None:
     first = tables["activities"][0] if form_id == "F1" else {}
-    basic = bool(set(ctx.institution.stages) & {"1-6", "7-9"})
+    basic = bool(set(ctx.institution.stages) & BASIC_STAGES)
     stage = "basic" if basic else "secondary"
     if name in ("negative_count", "wrong_type", "missing_required"):
         value = {"negative_count": -5, "wrong_type": "daudz", "missing_required": None}[name]
@@ -240,7 +251,7 @@ def _inject(form_id: str, name: str, ctx: FormContext, single: dict[str, Any],
         for key, rank in zip(RISK_GROUPS, (1, 1, 2, 3), strict=True):
             single[f"risk_ranks.{key}"] = rank
     elif name == "grade9_sum":
-        grade = "9" if "7-9" in ctx.institution.stages else "12"
+        grade = "9" if LOWER_SECONDARY_STAGE in ctx.institution.stages else "12"
         single[f"grade{grade}.certificate"] += 3
     elif name == "high_unexcused":
         single[f"unexcused_per_pupil_{stage}"] = 62.5

@@ -16,11 +16,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..config import Config
-from ..period import Period
-from ..submission import Message, Submission
+from ..core.config import Config
+from ..core.period import Period
 from .definitions import FORMS
 from .fields import INSTITUTION_CELL, PERIOD_CELL, FormContext, FormDef, Layout, layout
+from .submission import Message, Submission
 from .validate import check
 from .values import clean_text, is_empty
 from .writer import META_SHEET, NOT_APPLICABLE

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..submission import Message
 from .fields import Field, FormContext, FormDef, Layout, Slot, TableSlot
+from .submission import Message
 from .values import clean_text, fmt_number, is_empty, norm_key, parse_date, parse_float, parse_int
 
 RawRows = list[tuple[int, dict[str, Any]]]

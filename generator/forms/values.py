@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..core import lv
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y", "%d-%m-%Y", "%Y.%m.%d")
@@ -87,5 +89,5 @@ def parse_date(raw: Any) -> tuple[date | None, str | None]:
 
 
 def fmt_number(x: float) -> str:
-    """A number the Latvian way: no trailing zeros, decimal comma."""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}".replace(".", ",")
+    """A number the Latvian way: no trailing zeros, decimal comma (see :func:`generator.core.lv.number`)."""
+    return lv.number(x)

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..safe import safe_text
+from ..core.safe import safe_text
 from .fields import FIRST_BLOCK_ROW, Field, FormContext, FormDef, Layout, Section, Sheet, layout
 from .values import fmt_number
 

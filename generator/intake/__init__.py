@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import cases as _cases  # noqa: F401  (registers the F3/F5 handlers and the case tables)
 from ..store import open_store
 from .lock import intake_lock
 from .process import Result, process_file
@@ -19,7 +18,7 @@ from .safety import Limits, assert_defusedxml
 from .taking import complete, inbox_candidates, settled, signature
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 __all__ = ["IngestSummary", "Limits", "Result", "ingest_once", "process_file"]
 

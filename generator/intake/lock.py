@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import IntakeLocked
+from ..core.errors import IntakeLocked
+from ..core.workspace import Workspace
 from ..store import secure_dir
-from ..workspace import Workspace
 
 LOCKED = ("iesūtni jau apstrādā cits process (PID {pid}); vienlaikus drīkst darboties tikai viens "
           "\"pmp watch\" vai \"pmp ingest\". Apturiet to vai gaidiet, līdz tas beidz darbu.")

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..forms import read_submission, write_marked_copy
 from ..forms.definitions import FORMS
-from ..store import Store, SubmissionRow, form_handler, open_store, secure_dir
-from ..submission import Message, Submission
+from ..forms.submission import Message, Submission
+from ..store import Store, SubmissionRow, open_store, secure_dir
+from .handlers import HANDLERS
 from .log import log_line
 from .receipts import (
     ReceiptInfo,
@@ -42,8 +43,8 @@ from .taking import complete, is_candidate_name, settled, signature, wait_until_
 from .trends import trend_warnings
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..workspace import Workspace
+    from ..core.config import Config
+    from ..core.workspace import Workspace
 
 Outcome = Literal["accepted", "rejected", "duplicate", "waiting", "ignored", "failed"]
 _EXT = re.compile(r"^\.[a-z0-9]{1,5}$")
@@ -218,7 +219,7 @@ def _process(path: Path, ws: Workspace, store: Store, limits: Limits) -> Result:
         if cur:
             conn.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, cur[0]))
         if accepted and sub is not None:
-            handler = form_handler(form_id or "")
+            handler = HANDLERS.get(form_id or "")
             data = handler(conn, sid, sub, ws) if handler else sub.data
             conn.execute("UPDATE submissions SET data = ? WHERE id = ?",
                          (json.dumps(data, ensure_ascii=False, default=str), sid))

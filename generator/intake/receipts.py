@@ -14,19 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..config import Config
-from ..period import Period, latvian_date
-from ..workspace import Workspace
+from ..core import lv
+from ..core.config import Config
+from ..core.period import Period
+from ..core.vocab import FORM_TITLES
+from ..core.workspace import Workspace
 
 UNKNOWN_DIR = "_nezinama"  # cannot clash with an institution id (ids start with a letter or digit)
 
-FORM_TITLES: dict[str, str] = {
-    "F1": "Aktivitāšu pārskats",
-    "F2": "PMP riski. Situācijas apraksts",
-    "F3": "Ziņojums par izglītojamo",
-    "F4": "Rādītāju vērtības",
-    "F5": "Sanāksmes protokols",
-}
 _TOKEN = re.compile(r"^[A-Za-z0-9]{1,8}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -86,7 +81,7 @@ def _when(iso: str) -> str:
         dt = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    return f"{latvian_date(dt.date())}, plkst. {dt:%H:%M}"
+    return f"{lv.date_long(dt.date())}, plkst. {dt:%H:%M}"
 
 
 def _inst_label(cfg: Config, inst: str | None) -> str:

@@ -9,8 +9,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config
-from ..errors import IntakeError
+from ..core import lv
+from ..core.config import Config
+from ..core.errors import IntakeError
 
 EXPECTED = "Gaidīta aizpildīta veidlapa Excel darbgrāmatas formātā .xlsx, kā tā tika izsniegta."
 
@@ -61,7 +62,7 @@ def assert_defusedxml() -> None:
 
 
 def _mb(n: float) -> str:
-    return f"{n / 1024 / 1024:.0f} MB".replace(".", ",")
+    return f"{lv.number(round(n / 1024 / 1024))} MB"
 
 
 def precheck(path: Path, size: int, limits: Limits) -> str | None:

@@ -7,15 +7,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..core.vocab import FORM_TITLES, STATE_LABELS
 from ..forms import owed_forms
 from ..store import SubmissionRow, open_store
-from .receipts import FORM_TITLES
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..workspace import Workspace
+    from ..core.config import Config
+    from ..core.workspace import Workspace
 
-STATE_LV = {"accepted": "pieņemts", "rejected": "noraidīts", "missing": "trūkst"}
+STATE_LV = STATE_LABELS
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..forms.definitions import FORMS
 from ..forms.fields import layout
+from ..forms.submission import Message, Submission
 from ..store import Store
-from ..submission import Message, Submission
 
 #: F2 counts whose jump by more than half over last year is flagged (DESIGN.md, "Intake").
 RISING = ("at_risk_basic", "at_risk_secondary")

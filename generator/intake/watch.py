@@ -21,7 +21,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from ..errors import IntakeLocked
+from ..core.errors import IntakeLocked
 from ..store import Store, network_fstype, open_store
 from .lock import intake_lock
 from .process import Result, process_file
@@ -29,7 +29,7 @@ from .safety import Limits, assert_defusedxml
 from .taking import StabilityTracker, inbox_candidates, is_candidate_name
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 
 class _Handler(FileSystemEventHandler):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..config import Config, MailSettings
+    from ..core.config import Config, MailSettings
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 CASE_FORMS = ("F3", "F5")

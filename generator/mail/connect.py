@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from ..errors import PmpError
+from ..core.errors import PmpError
 
 if TYPE_CHECKING:
-    from ..config import MailSettings
-    from ..workspace import Workspace
+    from ..core.config import MailSettings
+    from ..core.workspace import Workspace
 
 TIMEOUT = 60.0
 

@@ -26,7 +26,7 @@ from .send import Sent, send_queued
 from .take import Taken, take_message
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 DONE_KEYWORD = "$PmpDone"
 IDLE_RENEW = 25 * 60  # RFC 2177: re-issue IDLE before the server's 30-minute timeout

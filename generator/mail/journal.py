@@ -1,6 +1,6 @@
 """The mail journal: which messages were taken, what became of each attachment, what we sent.
 
-It lives in the store (migrations 100–119) so that taking an attachment and remembering it share the
+It lives in the store (tables ``mail_*``, migration 100 in :mod:`generator.store.schema`) so that taking an attachment and remembering it share the
 store's durability. A message is known by its ``Message-ID`` and the hash of its body: a copy seen
 again (the server did not keep our flag, a second folder, a restore) is never taken twice. Replies are
 queued here in the same transaction that records the message as taken and sent afterwards, so a kill
@@ -17,67 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ..migrations import register_migration
 
-register_migration(100, "mail journal", """
-CREATE TABLE mail_messages (
-    id INTEGER PRIMARY KEY,
-    message_id TEXT NOT NULL,
-    content_sha TEXT NOT NULL,
-    sender TEXT NOT NULL,
-    subject TEXT,
-    sent_at TEXT,
-    received_at TEXT NOT NULL,
-    refs TEXT NOT NULL DEFAULT '[]',
-    no_reply TEXT,
-    auth TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('taking', 'taken', 'done')),
-    case_data INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (message_id, content_sha)
-);
-CREATE TABLE mail_parts (
-    message INTEGER NOT NULL REFERENCES mail_messages (id),
-    seq INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    preexisting INTEGER NOT NULL,
-    outcome TEXT,
-    institution TEXT,
-    form_id TEXT,
-    period INTEGER,
-    version INTEGER,
-    hold_reason TEXT,
-    released_at TEXT,
-    PRIMARY KEY (message, seq)
-);
-CREATE INDEX mail_parts_sha ON mail_parts (sha256);
-CREATE TABLE mail_outbox (
-    id INTEGER PRIMARY KEY,
-    message INTEGER REFERENCES mail_messages (id),
-    kind TEXT NOT NULL,
-    recipients TEXT NOT NULL,
-    mail_id TEXT NOT NULL UNIQUE,
-    raw BLOB,
-    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
-    created_at TEXT NOT NULL,
-    sent_at TEXT,
-    note TEXT
-);
-CREATE TABLE mail_sent_to (
-    recipient TEXT NOT NULL,
-    sent_at TEXT NOT NULL
-);
-CREATE INDEX mail_sent_to_recent ON mail_sent_to (recipient, sent_at);
-CREATE TABLE mail_returns (
-    id INTEGER PRIMARY KEY,
-    institution TEXT NOT NULL,
-    form_id TEXT NOT NULL,
-    period INTEGER NOT NULL,
-    submission_id INTEGER NOT NULL REFERENCES submissions (id),
-    reason TEXT NOT NULL,
-    requested_at TEXT NOT NULL
-);
-""")
 
 
 def now_iso() -> str:

@@ -20,7 +20,7 @@ from .journal import recent_count, record_sent
 
 if TYPE_CHECKING:
     from ..store import Store
-    from ..workspace import Workspace
+    from ..core.workspace import Workspace
 
 
 @dataclass

@@ -17,8 +17,8 @@ from ..intake import Limits
 from ..intake.safety import precheck
 
 if TYPE_CHECKING:
-    from ..config import Config, Institution
-    from ..workspace import Workspace
+    from ..core.config import Config, Institution
+    from ..core.workspace import Workspace
     from .parse import Incoming
 
 NOT_REGISTERED = ("sūtītāja adrese {sender} nav reģistrēta iestādei “{institution}” (config.toml: "

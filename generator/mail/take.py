@@ -36,8 +36,8 @@ from .parse import NO_REPLY_LV, Attachment, Incoming
 from .senders import hold_reason
 
 if TYPE_CHECKING:
-    from ..config import MailSettings
-    from ..workspace import Workspace
+    from ..core.config import MailSettings
+    from ..core.workspace import Workspace
 
 _OUTCOME_LV = {"accepted": "pieņemts", "rejected": "noraidīts", "duplicate": "jau saņemts",
                "held": "aizturēts", "failed": "tiek pārbaudīts"}

@@ -23,15 +23,15 @@ from ..cases.perms import (
     private_file,
     protect_workspace,
 )
+from ..core.errors import CaseError, PeriodError
+from ..core.period import Period, resolve_period
+from ..core.workspace import Workspace
 from ..documents.render import render_docx
-from ..errors import CaseError, PeriodError
 from ..forms.definitions import FORMS
 from ..forms.f5 import MeetingContext, agenda_row, member_rows
 from ..forms.fields import layout
 from ..forms.writer import build_workbook
-from ..period import Period, resolve_period
 from ..store import open_store
-from ..workspace import Workspace
 from .agenda import describe
 from .document import TEMPLATE_NAME, Mode, context_builder
 
@@ -120,7 +120,7 @@ def _write_form(ws: Workspace, conn: sqlite3.Connection, meeting: Meeting, dest:
 
 def new_protocol(ws: Workspace, day: date, place: str | None = None, today: date | None = None) -> NewProtocol:
     """Plan the meeting on ``day`` (or refresh the one already planned for that day): F5 and draft."""
-    from ..protocols.agenda import build_agenda
+    from .agenda import build_agenda
 
     cfg = ws.config
     try:

@@ -12,7 +12,7 @@ from datetime import date
 
 from ..cases.meetings import Item, earlier_in_year
 from ..cases.register import CaseReport, agenda_cases, case_reports, get_case
-from ..config import Config
+from ..core.config import Config
 
 PLAN_REVIEW = "Rīcības plāna īstenošanas izvērtējums par iepriekšējo periodu"
 BUDGET = "Priekšlikumi nākamā gada budžetam PMP prevencijas pasākumiem"

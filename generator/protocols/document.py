@@ -19,12 +19,12 @@ from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 
 from ..cases.meetings import Meeting
-from ..cases.schema import STATUSES
-from ..config import Config
+from ..core import lv
+from ..core.config import Config
+from ..core.vocab import CASE_STATUSES as STATUSES
 from ..documents.render import TEMPLATE_NAMES
 from ..documents.render import TEMPLATE_VARIABLES as ALL_TEMPLATE_VARIABLES
 from ..documents.tables import Block, add_row, new_table
-from ..period import latvian_date
 from .agenda import agenda_line, describe
 
 Mode = Literal["draft", "final", "blank"]
@@ -175,22 +175,22 @@ def context_builder(conn: sqlite3.Connection | None, cfg: Config, meeting: Meeti
             footer = f"{group.name} — sanāksmes protokols"
         else:
             number = str(meeting.number)
-            footer = f"{group.name} — sanāksmes protokols Nr. {meeting.number}, {latvian_date(meeting.meeting_date)}"
+            footer = f"{group.name} — sanāksmes protokols Nr. {meeting.number}, {lv.date_long(meeting.meeting_date)}"
             if mode == "draft":
                 place = meeting.place or BLANK_FIELD
-                when = f"{latvian_date(meeting.meeting_date)}, plkst. {meeting.time_text or '________'}"
+                when = f"{lv.date_long(meeting.meeting_date)}, plkst. {meeting.time_text or '________'}"
                 chair = f"{BLANK_FIELD} ({meeting.chair})" if meeting.chair else BLANK_FIELD
                 secretary = f"{BLANK_FIELD} ({meeting.secretary})" if meeting.secretary else BLANK_FIELD
             else:
                 place = meeting.place
-                when = latvian_date(meeting.meeting_date) + (f", plkst. {meeting.time_text}" if meeting.time_text else "")
+                when = lv.date_long(meeting.meeting_date) + (f", plkst. {meeting.time_text}" if meeting.time_text else "")
                 chair, secretary = meeting.chair, meeting.secretary
         final = mode == "final" and meeting is not None
         return {
             "municipality": f"{cfg.municipality.genitive} pašvaldība",
             "group_name": group.name,
             "number_text": number,
-            "draft_note": DRAFT_NOTE.format(today=latvian_date(today)) if mode == "draft" else "",
+            "draft_note": DRAFT_NOTE.format(today=lv.date_long(today)) if mode == "draft" else "",
             "place": place, "when": when, "chair": chair, "secretary": secretary,
             "participants": participants(cfg, meeting, mode),
             "agenda": agenda(conn, cfg, meeting, mode),

@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from ..workspace import resources_dir
+from ..core.workspace import resources_dir
 from .document import TEMPLATE_NAME, TEMPLATE_VARIABLES
 
 __all__ = ["TEMPLATE_NAME", "TEMPLATE_VARIABLES", "main", "protocol_template", "write_template"]

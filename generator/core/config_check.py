@@ -1,4 +1,4 @@
-"""Checks of config.toml beyond its structure, and the Latvian wording of pydantic's errors.
+"""Loading config.toml: its checks beyond the structure, and the Latvian wording of pydantic's errors.
 
 Each problem is one line starting with the key path, e.g.
 ``plan.activities[12].goal: mērķis "16" nav definēts``.
@@ -6,11 +6,14 @@ Each problem is one line starting with the key path, e.g.
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .config import MANUAL, METRIC_KEYS, Config, InstitutionKind
+from .errors import ConfigError
 
 _PYDANTIC_LV: dict[str, str] = {
     "missing": "obligāts lauks nav norādīts",
@@ -138,3 +141,30 @@ def check_references(cfg: Config) -> list[str]:
                     problems.append(f"{p}.rows[{r}].targets.{year}: gads {year} nav starprezultātu gads "
                                     f"(period.milestones = {cfg.period.milestones})")
     return problems
+
+
+# ---- loading ---------------------------------------------------------------------------------
+
+def parse_config(data: dict[str, Any]) -> Config:
+    """Validate a parsed TOML document; raise :class:`ConfigError` with every problem."""
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(pydantic_problems(e)) from e
+    problems = check_references(cfg)
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config.toml file."""
+    if not path.is_file():
+        raise ConfigError([f"{path}: konfigurācijas fails nav atrasts (izveidojiet darba vietu ar `pmp init`)"])
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([f"{path.name}: TOML sintakses kļūda: {e}"]) from e
+    except UnicodeDecodeError as e:
+        raise ConfigError([f"{path.name}: failam jābūt UTF-8 kodējumā"]) from e
+    return parse_config(data)

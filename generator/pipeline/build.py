@@ -9,18 +9,19 @@ from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..config import Config
-from ..dataset import Dataset, load_dataset
-from ..errors import DocumentError, IntakeLocked
+from ..core import lv
+from ..core.config import Config
+from ..core.errors import DocumentError, IntakeLocked
+from ..core.period import Period
+from ..core.workspace import Workspace
+from ..documents.completeness import FORM_TITLES, Missing, missing_forms
+from ..documents.consolidated import write_consolidated
+from ..documents.dataset import Dataset, load_dataset
+from ..documents.pdf import to_pdf
+from ..documents.plan import make_plan
+from ..documents.report import make_report
 from ..forms import form_filename, write_blank
 from ..intake import ingest_once
-from ..period import Period, latvian_date
-from ..workspace import Workspace
-from .completeness import FORM_TITLES, Missing, missing_forms
-from .consolidated import write_consolidated
-from .pdf import to_pdf
-from .plan import make_plan
-from .report import make_report
 
 Progress = Callable[[str], None]
 
@@ -74,7 +75,7 @@ def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path) -> 
     msg["Subject"] = f"Atgādinājums: PMP veidlapas — {period.label}"
     msg["X-Unsent"] = "1"
     forms = "\n".join(f"  • {f} {FORM_TITLES.get(f, '')}" for f in miss.forms)
-    msg.set_content(REMINDER_BODY.format(board=cfg.municipality.board_name, due=latvian_date(deadline(cfg, period)),
+    msg.set_content(REMINDER_BODY.format(board=cfg.municipality.board_name, due=lv.date_long(deadline(cfg, period)),
                                          period=period.label, institution=miss.institution.name, forms=forms))
     with tempfile.TemporaryDirectory() as tmp:
         for form in miss.forms:

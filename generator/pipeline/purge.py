@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from ..errors import CaseError
+from ..cases.identity import identity_keys
+from ..cases.perms import outbox_protocols_dir, protect_workspace
+from ..core.errors import CaseError
+from ..core.secret import ensure_secret
+from ..core.workspace import Workspace
 from ..intake.lock import intake_lock
 from ..intake.receipts import receipt_dir, receipt_stem
-from ..secret import ensure_secret
 from ..store import open_store
-from ..workspace import Workspace
-from .identity import identity_keys
-from .perms import outbox_protocols_dir, protect_workspace
 
 #: What an erased submission's original name and receipt become.
 PURGED_NAME = "(personas dati dzēsti)"
@@ -232,8 +232,8 @@ def _vacuum(conn: sqlite3.Connection) -> None:
 def purge(ws: Workspace, case_id: str | None = None, dry_run: bool = False, today: date | None = None
           ) -> PurgeResult:
     """Erase one case's personal data (``case_id``) or every closed case's past retention."""
+    from ..cases.meetings import load_meeting
     from ..protocols import draft_path, final_path, form_path, rewrite_protocols
-    from .meetings import load_meeting
 
     cfg = ws.config
     years = cfg.cooperation_group.retention_years

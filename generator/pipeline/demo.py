@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import PeriodError
+from ..core.errors import PeriodError
+from ..core.period import Period, resolve_period
+from ..core.workspace import DEFAULT_PRESET, Workspace, init_workspace
 from ..forms import fill_workbook, form_filename, generate_forms
 from ..intake.status import owed
-from ..period import Period, resolve_period
 from ..protocols import NewProtocol, new_protocol
-from ..workspace import DEFAULT_PRESET, Workspace, init_workspace
 from .build import BuildResult, build
 
 #: (form, which institution of the kind, injected error) — two rejections and one warning.

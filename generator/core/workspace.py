@@ -9,8 +9,10 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from .config import Config, load_config
+from .config import Config
+from .config_check import load_config
 from .errors import WorkspaceError
+from .secret import ensure_secret
 
 RUNTIME_DIRS = ("forms", "inbox", "outbox", "archive", "templates")
 PRESETS = ("ludza", "livani", "riga", "daugavpils", "ogre")
@@ -76,8 +78,5 @@ def init_workspace(target: Path, preset: str = DEFAULT_PRESET) -> Workspace:
     for tpl in sorted((resources_dir() / "templates").glob("*.docx")):
         shutil.copyfile(tpl, target / "templates" / tpl.name)
     ws = Workspace(target)
-    # Import here: the secret belongs to the case module, which needs the workspace class.
-    from .secret import ensure_secret
-
     ensure_secret(ws)
     return ws

@@ -2,31 +2,30 @@
 
 Everything is keyed by the file's sha256, so seeing the same file again is harmless. Writes happen in
 one transaction per file (WAL, ``synchronous=FULL``); the intake moves files only after the commit.
-Other modules add their own tables with :func:`register_migration` and fill them from a form handler
-(:func:`register_form_handler`) that runs inside the submission's transaction.
+Every table is defined in :mod:`generator.store.schema`; forms with tables of their own (F3, F5) are
+filled by the intake's handlers (:mod:`generator.intake.handlers`) inside the submission's transaction.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import WorkspaceError
+from ..core.errors import WorkspaceError
+from . import schema as schema
 from .migrations import register_migration, run_migrations
 
 if TYPE_CHECKING:
-    from .submission import Submission
-    from .workspace import Workspace
+    from ..core.workspace import Workspace
 
 __all__ = [
-    "Accepted", "Store", "SubmissionRow", "network_fstype", "open_store", "register_form_handler",
+    "Accepted", "Store", "SubmissionRow", "network_fstype", "open_store",
     "register_migration", "secure_dir",
 ]
 
@@ -34,63 +33,10 @@ __all__ = [
 NETWORK_FS = ("cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse", "9p", "afs", "ncpfs", "davfs")
 MOUNTS_FILE = Path("/proc/mounts")
 
-#: Modules that register migrations (besides this one): plan editions and the case register.
-TABLE_MODULES = ("generator.documents.editions", "generator.cases")
-
 NETWORK_STORE = (
     "krātuvi {path} nevar glabāt tīkla diskā ({fstype}): SQLite tur var sabojāt datus. "
     "Novietojiet darba vietu (vismaz mapi archive/) uz šī datora diska."
 )
-
-register_migration(1, "submissions", """
-CREATE TABLE submissions (
-    id INTEGER PRIMARY KEY,
-    sha256 TEXT NOT NULL UNIQUE,
-    institution TEXT,
-    form_id TEXT,
-    period INTEGER,
-    version INTEGER,
-    state TEXT NOT NULL CHECK (state IN ('accepted', 'superseded', 'rejected')),
-    received_at TEXT NOT NULL,
-    original_name TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    superseded_by INTEGER REFERENCES submissions (id),
-    archived_as TEXT NOT NULL,
-    data TEXT,
-    receipt TEXT NOT NULL
-);
-CREATE INDEX submissions_slot ON submissions (form_id, period, institution, state);
--- One current version per institution, form and period for the yearly forms; F3 case reports and F5
--- meeting records are never versioned (FormDef.versioned), each accepted file stands alone.
-CREATE UNIQUE INDEX submissions_one_current ON submissions (form_id, period, institution)
-    WHERE state = 'accepted' AND form_id NOT IN ('F3', 'F5');
-CREATE TABLE messages (
-    submission_id INTEGER NOT NULL REFERENCES submissions (id),
-    seq INTEGER NOT NULL,
-    level TEXT NOT NULL CHECK (level IN ('error', 'warning')),
-    sheet TEXT NOT NULL,
-    cell TEXT NOT NULL,
-    field TEXT NOT NULL,
-    text TEXT NOT NULL,
-    PRIMARY KEY (submission_id, seq)
-);
-""")
-
-FormHandler = Callable[[sqlite3.Connection, int, "Submission", "Workspace"], dict[str, Any]]
-_HANDLERS: dict[str, FormHandler] = {}
-
-
-def register_form_handler(form_id: str, fn: FormHandler) -> None:
-    """Let ``fn`` store form ``form_id``'s own tables; it returns the dict kept as the generic data JSON.
-
-    ``fn(conn, submission_id, sub, ws)`` runs inside the submission's transaction: it must not commit.
-    """
-    _HANDLERS[form_id] = fn
-
-
-def form_handler(form_id: str) -> FormHandler | None:
-    """The handler registered for a form, if any."""
-    return _HANDLERS.get(form_id)
 
 
 @dataclass
@@ -233,7 +179,7 @@ class Store:
         return int(self.conn.execute("SELECT count(*) FROM submissions WHERE state = ?", (state,)).fetchone()[0])
 
     def _lines(self, submission_id: int, level: str) -> list[str]:
-        from .submission import Message
+        from ..forms.submission import Message
 
         rows = self.conn.execute(
             "SELECT sheet, cell, field, text FROM messages WHERE submission_id = ? AND level = ? ORDER BY seq",
@@ -275,10 +221,6 @@ def open_store(ws: Workspace) -> Iterator[Store]:
     if fstype:
         raise WorkspaceError(NETWORK_STORE.format(path=ws.store_path, fstype=fstype))
     secure_dir(archive)
-    # Modules that own tables register their migrations when imported; import them all here so the
-    # schema is complete and applied in number order whichever command opens the store first.
-    for module in TABLE_MODULES:
-        importlib.import_module(module)
     conn = _connect(ws.store_path)
     try:
         run_migrations(conn)

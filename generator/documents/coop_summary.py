@@ -12,8 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Case statuses in the order the report lists them (same words as ``generator.cases.STATUSES``).
-STATUS_ORDER = ("jauns", "izskatīšanā", "atrisināts", "nodots bāriņtiesai")
+from ..core.vocab import CASE_STATUSES
+
+#: Case statuses in the order the report lists them.
+STATUS_ORDER = CASE_STATUSES
 NO_STATUS = "nav norādīts"
 
 
@@ -58,7 +60,7 @@ def summarise_records(records: list[dict[str, Any]]) -> CoopSummary:
 
 
 def cooperation_summary(store: Any, period: Any) -> CoopSummary:
-    """Counts from the meetings held in ``period`` (a :class:`~generator.period.Period`) of an open store."""
-    from .cases import meeting_records
+    """Counts from the meetings held in ``period`` (a :class:`~generator.core.period.Period`) of an open store."""
+    from ..cases import meeting_records
 
     return summarise_records(meeting_records(store.conn, period))

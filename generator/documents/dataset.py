@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .period import Period
+from ..core.period import Period
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Dataset:
     @classmethod
     def from_store(cls, store: Any, period: Period) -> Dataset:
         """The newest accepted version per institution of F1, F2 and F4, and the period's held meetings."""
-        from .cases import meeting_records
+        from ..cases import meeting_records
 
         ds = cls(period)
         for form in ("F1", "F2", "F4"):
@@ -84,8 +84,8 @@ def load_dataset(ws: Any, period: Period) -> Dataset:
     """The period's dataset from the workspace's store (empty when the store does not exist yet)."""
     if not ws.store_path.exists():
         return Dataset(period)
-    from . import cases  # noqa: F401  (registers the case register's tables before the store opens)
-    from .store import open_store
+    from .. import cases  # noqa: F401  (registers the case register's tables before the store opens)
+    from ..store import open_store
 
     with open_store(ws) as store:
         return Dataset.from_store(store, period)

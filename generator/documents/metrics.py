@@ -41,14 +41,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .config import MANUAL, METRIC_KEYS, Config, Indicator, IndicatorRow, Target
+from ..core import lv
+from ..core.config import MANUAL, METRIC_KEYS, Config, Indicator, IndicatorRow, Target
+from ..core.vocab import BASIC_STAGES, GRADES_7_12, STAGES
 from .coop_summary import summarise_records
 from .dataset import Dataset
 
 ACHIEVED, PROGRESSING, LAGGING, NO_DATA = "sasniegts", "virzās", "atpaliek", "nav datu"
 ASSESSMENTS = (ACHIEVED, PROGRESSING, LAGGING, NO_DATA)
-BASIC, SECONDARY = ("1-6", "7-9"), ("10-12",)
-ALL_STAGES = BASIC + SECONDARY
+BASIC = tuple(s for s in STAGES if s in BASIC_STAGES)
+SECONDARY = tuple(s for s in STAGES if s not in BASIC_STAGES)
+ALL_STAGES = STAGES
 
 
 def num(value: Any) -> float:
@@ -172,7 +175,7 @@ METRICS: dict[str, Callable[[Dataset], float | None]] = {
     "iap_share": lambda ds: _share(ds, _field("iap"), pupils),
     "interest_education_share": lambda ds: _share(ds, _field("interest_education"), pupils),
     "career_counselling_share": lambda ds: _share(ds, _field("career_counselling_7_12"),
-                                                  lambda d: pupils(d, ("7-9", "10-12"))),
+                                                  lambda d: pupils(d, GRADES_7_12)),
     "teachers_trained_share": lambda ds: _share(ds, _field("teachers_trained"), _field("teachers_total")),
     "support_staff_fte": lambda ds: _sum(ds, lambda d: sum(num(v) for v in
                                                            (d.get("support_staff") or {}).values())),
@@ -193,10 +196,7 @@ def fmt(value: float | None, digits: int = 1) -> str:
     """A number as Latvian documents write it: decimal comma, no trailing ",0"; "–" for no data."""
     if value is None:
         return "–"
-    rounded = round(value, digits)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.{digits}f}".rstrip("0").replace(".", ",")
+    return lv.number(round(value, digits))
 
 
 def next_milestone(milestones: list[int], year: int) -> int:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
-from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import ConfigError
+from . import lv
+from .vocab import LEVEL_LABELS as LEVEL_LABELS
+from .vocab import ActivityStatus, Level, Stage
 
 SLUG_RE = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -66,14 +65,6 @@ KIND_LABELS: dict[str, str] = {
     "other": "cita institūcija",
 }
 
-Stage = Literal["1-6", "7-9", "10-12"]
-Level = Literal["U", "M", "P"]
-
-LEVEL_LABELS: dict[str, str] = {
-    "U": "UNIVERSĀLĀ PREVENCIJA",
-    "M": "MĒRĶTIECĪGĀ PREVENCIJA",
-    "P": "PIELĀGOTĀ PREVENCIJA",
-}
 
 #: Metric keys computed from the forms (F2 unless noted). An indicator row names one of these or "manual".
 METRIC_KEYS: dict[str, str] = {
@@ -155,7 +146,7 @@ class Target(BaseModel):
 
 
 def _fmt_number(x: float) -> str:
-    return str(int(x)) if x == int(x) else f"{x}".replace(".", ",")
+    return lv.number(x)
 
 
 class Municipality(Strict):
@@ -287,7 +278,7 @@ class Activity(Strict):
     link: str = ""
     tasks: list[WorkTask] = Field(default_factory=list)
     planned_funding: list[PlannedFunding] = Field(default_factory=list)
-    status_override: Literal["īstenota", "daļēji", "nav īstenota", "nav plānota šogad"] | None = None
+    status_override: ActivityStatus | None = None
 
 
 class IndicatorRow(Strict):
@@ -450,37 +441,3 @@ class Config(Strict):
         """A short hash identifying this edition of the plan (goals, activities, indicators)."""
         blob = json.dumps(self.plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
-
-
-# ---- loading ---------------------------------------------------------------------------------
-
-def parse_config(data: dict[str, Any]) -> Config:
-    """Validate a parsed TOML document; raise :class:`ConfigError` with every problem."""
-    from .config_check import check_references, pydantic_problems  # the checks need the model above
-
-    try:
-        cfg = Config.model_validate(data)
-    except ValidationError as e:
-        raise ConfigError(pydantic_problems(e)) from e
-    problems = check_references(cfg)
-    if problems:
-        raise ConfigError(problems)
-    return cfg
-
-
-def load_config(path: Path) -> Config:
-    """Read and validate a config.toml file."""
-    if not path.is_file():
-        raise ConfigError([f"{path}: konfigurācijas fails nav atrasts (izveidojiet darba vietu ar `pmp init`)"])
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError([f"{path.name}: TOML sintakses kļūda: {e}"]) from e
-    except UnicodeDecodeError as e:
-        raise ConfigError([f"{path.name}: failam jābūt UTF-8 kodējumā"]) from e
-    return parse_config(data)
-
-
-def today() -> date:
-    """Indirection so tests can pin the date."""
-    return date.today()

@@ -1,7 +1,8 @@
 """Lint of the workspace's .docx templates, run by ``pmp config check``.
 
 Finds what makes a restyled template fail or misbehave at render time: a variable the code does not
-provide, Word's curly quotes typed inside a tag, a tag that Word split across several text runs
+provide, a variable the shipped template prints that the workspace's copy lost (a whole section would
+be missing from the document), Word's curly quotes typed inside a tag, a tag that Word split across several text runs
 (e.g. after a spelling correction or a change of formatting in the middle), a tag in a paragraph that
 carries a section break (rendering would remove the break with the paragraph), and Jinja syntax errors.
 """
@@ -9,12 +10,17 @@ carries a section break (rendering would remove the break with the paragraph), a
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
+import jinja2
 from docx import Document
 from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
 
-from .workspace import Workspace
+from ..core.workspace import Workspace
+from .render import TEMPLATE_NAMES, TEMPLATE_VARIABLES
+from .templates import shipped_template
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 CURLY = "“”„‘’«»"
@@ -37,8 +43,11 @@ def _runs(p: object) -> list[str]:
     return ["".join(t.text or "" for t in r.iter(qn("w:t"))) for r in p.iter(qn("w:r"))]  # type: ignore[attr-defined]
 
 
-def lint_file(path: Path, known: set[str]) -> list[str]:
-    """Problems of one template, one Latvian line each, prefixed with the file name."""
+def lint_file(path: Path, known: set[str], required: set[str] | None = None) -> list[str]:
+    """Problems of one template, one Latvian line each, prefixed with the file name.
+
+    ``known``: the variables the code provides; ``required``: those the template must print.
+    """
     name = f"templates/{path.name}"
     problems: list[str] = []
     try:
@@ -63,31 +72,40 @@ def lint_file(path: Path, known: set[str]) -> list[str]:
             problems.append(f"{name} ({where}): birka {tags[0]} atrodas rindkopā ar sadaļas pārtraukumu — "
                             "pārvietojiet birku uz citu rindkopu")
     if not problems:
-        problems += _unknown_variables(path, name, known)
+        problems += _variable_problems(path, name, known, required or set())
     return problems
 
 
-def _unknown_variables(path: Path, name: str, known: set[str]) -> list[str]:
-    import jinja2
-    from docxtpl import DocxTemplate
+def template_variables(path: Path) -> set[str]:
+    """The variables a template prints (raises ``jinja2.TemplateSyntaxError``)."""
+    return set(DocxTemplate(str(path)).get_undeclared_template_variables(jinja2.Environment()))
 
+
+def _variable_problems(path: Path, name: str, known: set[str], required: set[str]) -> list[str]:
     try:
-        names = DocxTemplate(str(path)).get_undeclared_template_variables(jinja2.Environment())
+        names = template_variables(path)
     except jinja2.TemplateSyntaxError as e:
         return [f"{name}: veidnes sintakses kļūda: {e.message}"]
-    return [f"{name}: nezināms mainīgais \"{var}\" (pieejami: {', '.join(sorted(known))})"
-            for var in sorted(names - known)]
+    return ([f"{name}: nezināms mainīgais \"{var}\" (pieejami: {', '.join(sorted(known))})"
+             for var in sorted(names - known)]
+            + [f"{name}: trūkst mainīgā \"{var}\" — šī daļa dokumentā netiks izdrukāta; ievietojiet birku "
+               f"{{{{ {var} }}}} atpakaļ vai atjaunojiet veidni ar \"pmp templates restore {path.name}\""
+               for var in sorted(required - names)])
 
 
 def lint_templates(ws: Workspace) -> list[str]:
     """One Latvian line per template problem; empty when all templates are sound."""
-    from .documents.render import TEMPLATE_NAMES, TEMPLATE_VARIABLES
-
     problems: list[str] = []
     for key, filename in TEMPLATE_NAMES.items():
         path = ws.template(filename)
         if not path.is_file():
             problems.append(f"templates/{filename}: veidne nav atrasta")
             continue
-        problems += lint_file(path, set(TEMPLATE_VARIABLES[key]))
+        problems += lint_file(path, set(TEMPLATE_VARIABLES[key]), _required(filename))
     return problems
+
+
+@cache
+def _required(filename: str) -> set[str]:
+    """What the shipped master prints: a workspace copy must print it too."""
+    return template_variables(shipped_template(filename))

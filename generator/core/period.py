@@ -8,11 +8,6 @@ from datetime import date
 from .config import Config
 from .errors import PeriodError
 
-MONTHS_GENITIVE = [
-    "janvāris", "februāris", "marts", "aprīlis", "maijs", "jūnijs",
-    "jūlijs", "augusts", "septembris", "oktobris", "novembris", "decembris",
-]
-
 
 @dataclass(frozen=True)
 class Period:
@@ -66,7 +61,3 @@ def resolve_period(cfg: Config, year: int | None, today: date | None = None) -> 
                           f"norādiet --period starp {years[0]} un {years[-1]}")
     return period
 
-
-def latvian_date(d: date) -> str:
-    """"2025. gada 12. decembris"."""
-    return f"{d.year}. gada {d.day}. {MONTHS_GENITIVE[d.month - 1]}"

@@ -1,0 +1,1 @@
+"""Orchestration above the documents: `pmp build`, `pmp demo` and erasure (`pmp purge`)."""
