@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.core.workspace import Workspace
 from generator.intake.status import period_status
 from generator.store import open_store
-from generator.core.workspace import Workspace
 from tests.intake_helpers import filled
 from tests.mail_servers import SECRET, Dovecot, SmtpServer, mail_section
 

@@ -9,9 +9,9 @@ never carry a child's data: no subject echoed, no file name, no marked copy.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -19,8 +19,8 @@ from .connect import MailError, settings, smtp_connect
 from .journal import recent_count, record_sent
 
 if TYPE_CHECKING:
-    from ..store import Store
     from ..core.workspace import Workspace
+    from ..store import Store
 
 
 @dataclass
