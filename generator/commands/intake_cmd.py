@@ -13,6 +13,7 @@ from ..core.errors import IntakeLocked
 from ..intake import Result, ingest_once
 from ..intake.status import period_status, status_table
 from ..intake.watch import Watcher
+from ..mail.status import mail_status, status_json, status_lines
 from ._common import domain_errors, get_period, get_workspace, period_option
 
 
@@ -81,10 +82,12 @@ def status_cmd(period: int | None, as_json: bool) -> None:
     ws = get_workspace()
     per = get_period(ws, period)
     rows = period_status(ws, per.year)
+    held, returned = mail_status(ws, per.year)
     if as_json:
-        click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(status_json(rows, held, returned), ensure_ascii=False, indent=2))
     else:
-        click.echo(status_table(rows, per.label))
+        names = {i.id: i.name for i in ws.config.institutions}
+        click.echo("\n".join([status_table(rows, per.label), *status_lines(held, returned, names)]))
 
 
 COMMANDS = [ingest_cmd, watch_cmd, status_cmd]

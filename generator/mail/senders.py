@@ -9,6 +9,7 @@ pass DMARC, DKIM or SPF, the From address cannot be believed and the attachment 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,16 +30,26 @@ NOT_AUTHENTIC = ("pasta serveris nevarēja apstiprināt, ka vēstule tiešām n�
                  "(SPF/DKIM/DMARC pārbaude nav izturēta).")
 
 
-def claimed_institution(path: Path, cfg: Config, limits: Limits) -> str | None:
-    """The configured institution a workbook names, read by the forms' own reader (None if none)."""
+@dataclass(frozen=True)
+class Claim:
+    """The configured institution, form and period a workbook names (from its hidden metadata)."""
+
+    institution: str
+    form_id: str | None
+    period: int | None
+
+
+def claimed(path: Path, cfg: Config, limits: Limits) -> Claim | None:
+    """What a workbook says it is, read by the forms' own reader (None: the intake will refuse it)."""
     try:
         if precheck(path, path.stat().st_size, limits) is not None:
             return None
         sub = read_submission(path, cfg)
     except Exception:  # unreadable: the intake refuses it with its own receipt
         return None
-    ids = {i.id for i in cfg.institutions}
-    return sub.institution if sub.institution in ids else None
+    if sub.institution not in {i.id for i in cfg.institutions}:
+        return None
+    return Claim(sub.institution, sub.form_id, sub.period)
 
 
 def may_send(cfg: Config, inst: Institution, inc: Incoming) -> str | None:
@@ -57,10 +68,10 @@ def may_send(cfg: Config, inst: Institution, inc: Incoming) -> str | None:
     return NOT_REGISTERED.format(sender=inc.sender, institution=inst.name)
 
 
-def hold_reason(ws: Workspace, inc: Incoming, path: Path, limits: Limits) -> tuple[str | None, str | None]:
-    """(reason to hold, institution named) for one staged attachment; reason None = give it to the intake."""
+def hold_reason(ws: Workspace, inc: Incoming, path: Path, limits: Limits) -> tuple[str | None, Claim | None]:
+    """(reason to hold, what it claims to be) for one staged attachment; None = give it to the intake."""
     cfg = ws.config
-    inst_id = claimed_institution(path, cfg, limits)
-    if inst_id is None:
+    claim = claimed(path, cfg, limits)
+    if claim is None:
         return None, None
-    return may_send(cfg, cfg.institution(inst_id), inc), inst_id
+    return may_send(cfg, cfg.institution(claim.institution), inc), claim

@@ -150,11 +150,11 @@ def _take_part(ws: Workspace, store: Store, inc: Incoming, row: MessageRow, part
         shutil.rmtree(folder, ignore_errors=True)
         return
     staged = _stage(ws, row, part, att)
-    reason, institution = hold_reason(ws, inc, staged, limits)
-    if reason is not None:
+    reason, claim = hold_reason(ws, inc, staged, limits)
+    if reason is not None and claim is not None:
         secure_dir(held_dir(ws))
         os.replace(staged, held_path(ws, part.sha256))
-        _record(store, part, "held", institution, None, None, None, reason)
+        _record(store, part, "held", claim.institution, claim.form_id, claim.period, None, reason)
         shutil.rmtree(folder, ignore_errors=True)
         return
     try:
