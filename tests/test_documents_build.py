@@ -107,18 +107,23 @@ def test_consolidated_workbook(mini_ws: Workspace) -> None:
     path = write_consolidated(mini_ws, mini_ws.config, ds)
     assert path == mini_ws.outbox / "2025" / "kopsavilkums_2025.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["F1 aktivitātes", "F2 PMP riski", "F4 rādītāji"]
-    f1_sheet = wb["F1 aktivitātes"]
+    # One sheet of single fields per form and one per table, named after the form definitions.
+    assert wb.sheetnames == ["F1 Aktivitāšu pārskats", "F1 Aktivitātes", "F1 Plāna izpilde", "F2 PMP riski",
+                             "F2 Stratēģiskie partneri", "F2 9. klašu beidzēji", "F2 12. klašu beidzēji",
+                             "F4 Rādītāji"]
+    f1_sheet = wb["F1 Aktivitātes"]
     assert f1_sheet.freeze_panes == "A2"
     assert f1_sheet.auto_filter.ref == "A1:Q3"
     head = [c.value for c in f1_sheet[1]]
-    assert head[:6] == ["Iestāde", "Iestādes id", "Versija", "Saņemts", "Plāna aktivitāte", "Nosaukums"]
+    assert head[:6] == ["Iestāde", "Iestādes id", "Versija", "Saņemts", "Plāna aktivitāte", "Nosaukums, apraksts"]
     row = [c.value for c in f1_sheet[2]]
     assert row[0] == "Ludzas novada Sociālais dienests"
+    assert row[4].startswith("1.1 ")  # the plan activity as the dropdown showed it
     assert row[5] == " =HYPERLINK(\"http://x\")"
     assert row[7] == " @Ludza"
-    assert f1_sheet.cell(2, head.index("Ietekme uz mērķiem") + 1).value == " -labi"
+    assert f1_sheet.cell(2, head.index("Ietekme uz stratēģiskajiem mērķiem") + 1).value == " -labi"
     assert f1_sheet.cell(2, head.index("Finansējums, EUR") + 1).value == 10.5
+    assert f1_sheet.cell(2, head.index("Finansējuma avots") + 1).value == "Pašvaldības budžets"
     assert f1_sheet.cell(3, 5).value == "cita, nav plānā"
     assert f1_sheet.cell(3, 6).value == "Cits & <vēl>"
     for ws in wb.worksheets:
@@ -128,13 +133,50 @@ def test_consolidated_workbook(mini_ws: Workspace) -> None:
     f2_sheet = wb["F2 PMP riski"]
     f2_head = [c.value for c in f2_sheet[1]]
     assert f2_sheet.max_row == 2
-    assert f2_sheet.cell(2, f2_head.index("Izglītojamie sākumā 1-6") + 1).value == 200
-    assert f2_sheet.cell(2, f2_head.index("Nepieciešamie pasākumi") + 1).value == " =SUM(A1:A9)"
-    assert f2_sheet.cell(2, f2_head.index("PMP darba plāns") + 1).value == "jā"
-    assert f2_sheet.cell(2, f2_head.index("9. kl. turpina") + 1).value == "Ludzas tehnikums (8); ģimnāzija (10)"
+    assert f2_sheet.cell(2, f2_head.index("Izglītojamo skaits mācību gada sākumā, 1.–6. klase") + 1).value == 200
+    assert f2_sheet.cell(2, f2_head.index("Nepieciešamie pasākumi PMP mazināšanai") + 1).value == " =SUM(A1:A9)"
+    assert f2_sheet.cell(2, f2_head.index("Skolai ir PMP prevencijas darba plāns") + 1).value == "jā"
     assert len(set(f2_head)) == len(f2_head)
-    f4_sheet = wb["F4 rādītāji"]
-    assert [c.value for c in f4_sheet[2]][4:] == ["1", 0, None, 72.0, None, "aptauja", " =1+1"]
+    assert [[c.value for c in r][4:] for r in wb["F2 9. klašu beidzēji"].iter_rows(min_row=2)] == [
+        ["Ludzas tehnikums", 8], ["ģimnāzija", 10]]
+    f4_sheet = wb["F4 Rādītāji"]
+    assert [c.value for c in f4_sheet[1]][4:] == ["Nr.", "Rādītājs", "Rinda", "Mērv.", "Bāzes vērtība",
+                                                  "Mērķa vērtības", "Kā iegūst", "Faktiskā vērtība", "Datu avots",
+                                                  "Piezīmes"]
+    f4_row = [c.value for c in f4_sheet[2]]
+    assert f4_row[4] == "1" and f4_row[7] == "%"  # the locked columns come from the form's prefill
+    assert f4_row[11:] == [72.0, "aptauja", " =1+1"]
+
+
+def test_consolidated_workbook_has_every_field_of_every_form(mini_ws: Workspace) -> None:
+    """Every field the form definitions give F1, F2 and F4 is a column; nothing of F3 or F5 is there."""
+    from generator.forms.definitions import FORMS
+    from generator.forms.fields import Section
+
+    ds = Dataset.from_data(PERIOD, f1={"sd": {"activities": [], "statuses": []}}, f2={"ludzas-vsk": school()},
+                           f4={"values": []})
+    wb = openpyxl.load_workbook(write_consolidated(mini_ws, mini_ws.config, ds))
+    headers = {ws.title: [c.value for c in ws[1]] for ws in wb.worksheets}
+    for form_id in ("F1", "F2", "F4"):
+        for sheet in FORMS[form_id].sheets:
+            for block in sheet.blocks:
+                fields = block.fields if isinstance(block, Section) else block.columns
+                for f in fields:
+                    where = [t for t, h in headers.items() if t.startswith(form_id + " ")
+                             and any(x == f.label or x.startswith(f.label + " (") for x in h)]
+                    assert where, (form_id, f.key, f.label)
+    # The support-measure counts of F2, the status table of F1 and F1's contact person (issue 12).
+    assert {"Izglītojamie, kuriem sniegti PMP atbalsta pasākumi (1.–9. kl.)",
+            "Izglītojamie, kuriem sniegti PMP atbalsta pasākumi (10.–12. kl.)"} <= set(headers["F2 PMP riski"])
+    assert headers["F1 Plāna izpilde"][4:] == ["Plāna aktivitāte", "Izpildes statuss", "Komentārs"]
+    assert headers["F1 Aktivitāšu pārskats"][4:] == ["Vārds, uzvārds", "E-pasts"]
+    assert not [t for t in headers if t.startswith(("F3", "F5"))]
+    personal = {f.label for fid in ("F3", "F5") for sheet in FORMS[fid].sheets for block in sheet.blocks
+                for f in (block.fields if isinstance(block, Section) else block.columns)}
+    shared = {f.label for fid in ("F1", "F2", "F4") for sheet in FORMS[fid].sheets for block in sheet.blocks
+              for f in (block.fields if isinstance(block, Section) else block.columns)}
+    everywhere = {h for hs in headers.values() for h in hs[4:]}  # after Iestāde, id, Versija, Saņemts
+    assert personal - shared and not (personal - shared) & everywhere
 
 
 def test_build_without_store_or_inbox_files(mini_ws: Workspace) -> None:

@@ -57,12 +57,12 @@ def test_indicator_table_values_match_hand_computation(mini_ws: Workspace) -> No
                     "Datu avots", "Vērtējums"]
     assert [c.text for c in table.rows[1].cells] == [str(n) for n in range(1, 9)]
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[2:]}
-    # 1 (manual, F4): 72 against "70%" (increase) -> sasniegts
+    # 1 (manual, F4): 72 against "70%" (increase) -> sasniegts; the source says the board entered it
     r = rows["Augsta vecāku apmierinātība ar dalību atbalsta grupās."]
-    assert r[5:] == ["72 %", "aptauja", "sasniegts"]
+    assert r[5:] == ["72 %", "aptauja (F4)", "sasniegts"]
     # 2: interest education (90 + 260) / (150 + 350) = 70 %; target 75, baseline 67 -> virzās
     r = rows["Izglītojamo īpatsvars, kuri reģistrēti vismaz vienā interešu izglītības programmā."]
-    assert r[2:] == ["67 (2023)", "75", "85", "70 %", "VIIS", "virzās"]
+    assert r[2:] == ["67 % (2023)", "75 %", "85 %", "70 %", "F2, 2 skolas", "virzās"]
     # 3 basic: (2 + 4) / (100 + 300) = 1,5 % against "< 1", baseline 1,2 -> atpaliek
     r = rows["Izglītojamo īpatsvars, kuri priekšlaicīgi pārtraukuši mācības. — pamatizglītībā"]
     assert r[5] == "1,5 %" and r[7] == "atpaliek"

@@ -110,7 +110,7 @@ def test_f4_prefilled_indicator_rows(mini_ws: Workspace, tmp_path: Path) -> None
     ws = load_workbook(path)["Rādītāji"]
     rows = [[c.value for c in row][:8] for row in ws.iter_rows(min_row=7, max_row=11)]
     assert rows[2][:6] == ["3", "Izglītojamo īpatsvars, kuri priekšlaicīgi pārtraukuši mācības.",
-                           "pamatizglītībā", "%", "1,2 (2023)", "2025: < 1; 2027: ≤ 0,5"]
+                           "pamatizglītībā", "%", "1,2 % (2023)", "2025: < 1 %; 2027: ≤ 0,5 %"]
     assert rows[2][6] == "aprēķina no F2/F5" and rows[0][6] == "ievada pārvalde"
     assert rows[4][0] == "4"
     assert ws["A7"].protection.locked and not ws["H7"].protection.locked

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..core import lv
-from ..core.config_check import load_config
+from ..core.config_check import config_warnings, load_config
 from ..core.errors import ConfigError
 from ..core.workspace import DEFAULT_PRESET, PRESETS, init_workspace
 from ._common import domain_errors, get_workspace
@@ -57,6 +57,8 @@ def config_check() -> None:
                f"{lv.count(len(cfg.plan.activities), 'aktivitāte', 'aktivitātes')}, "
                f"{lv.count(len(cfg.plan.indicators), 'rādītājs', 'rādītāji')}, "
                f"{lv.count(len(cfg.institutions), 'iestāde', 'iestādes')}.")
+    for line in config_warnings(cfg):
+        click.echo(f"Brīdinājums: {line}", err=True)
 
 
 @config_group.command("show")

@@ -95,15 +95,23 @@ METRIC_KEYS: dict[str, str] = {
     "teachers_trained_share": "Pedagogu, kuri apguvuši PMP riska pazīmju atpazīšanu, īpatsvars (%)",
     "support_staff_fte": "Atbalsta personāla likmes (kopā)",
     "schools_with_pmp_plan_share": "Izglītības iestāžu ar PMP prevencijas darba plānu īpatsvars (%)",
-    "families_two_talks_share": "Ģimeņu, ar kurām notikušas vismaz divas individuālas sarunas, īpatsvars (%)",
+    "families_two_talks_share": "Ģimeņu, ar kurām notikušas vismaz divas individuālas sarunas, īpatsvars no visiem izglītojamajiem (%)",
+    "support_measures_at_risk_share": "PMP riskam pakļauto izglītojamo, kuriem sniegti atbalsta pasākumi, īpatsvars (%)",
     "coop_meetings_count": "Sadarbības grupas sanāksmju skaits (F5)",
     "coop_cases_count": "Sadarbības grupā izskatīto gadījumu skaits (F5)",
 }
 MANUAL = "manual"
+#: Metrics computed from the schools' F2 (the others count the cooperation group's meetings, F5).
+SCHOOL_METRICS = frozenset(k for k in METRIC_KEYS if not k.startswith("coop_"))
 
 # A number, but not a year written as "2024. g." / "2023./24.m.g." (those make a target text-only).
 _NUM_RE = re.compile(r"(?<!\d)(-?\d+(?:[.,]\d+)?)(?!\d)(?!\.(?:/|\s*g|\s*m\.g))")
 _CMP_RE = re.compile(r"^\s*(<=|>=|≤|≥|<|>)")
+# A value the programme leaves to be set later ("Sasniedzamie rezultāti tiks noteikti 2024. g.",
+# "Tiks noteikta 2024.g.", "Mērījums tiks uzsākts 2023./24.m.g."): nothing can be assessed against it.
+_PLACEHOLDER_RE = re.compile(r"\btiks\s+(?:noteikt|uzsākt|noteik|mērīt)", re.IGNORECASE)
+# A bare number, optionally with a comparator: the cell gets the indicator's unit appended ("< 1" -> "< 1 %").
+_BARE_RE = re.compile(r"^\s*(?:<=|>=|≤|≥|<|>)?\s*-?\d+(?:[.,]\d+)?\s*$")
 
 
 class Target(BaseModel):
@@ -143,6 +151,17 @@ class Target(BaseModel):
     @property
     def is_text(self) -> bool:
         return self.value is None
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A value the programme leaves to be set later ("… tiks noteikti 2024. g."): not assessable."""
+        return bool(_PLACEHOLDER_RE.search(self.raw))
+
+    def display(self, unit: str = "") -> str:
+        """The value as a table cell shows it: a bare number of a percentage indicator keeps its "%"."""
+        if unit == "%" and _BARE_RE.match(self.raw):
+            return f"{self.raw.strip()} %"
+        return self.raw
 
 
 def _fmt_number(x: float) -> str:
@@ -186,8 +205,10 @@ class Institution(Strict):
     stages: list[Stage] = Field(default_factory=list)
     reports: bool | None = Field(
         default=None,
-        description="Whether it submits forms (F1 …); default: every kind except \"other\" (parents, "
-        "entrepreneurs and other parties a plan names are not reporting institutions)",
+        description="Whether it is asked for its forms (F1; a school also F2). Default: every institution "
+        "of a named kind, and one of kind \"other\" when the plan names it responsible or involved in an "
+        "activity of the period. `reports = false` opts it out (parents, entrepreneurs, lecturers and other "
+        "parties that are not reporting institutions); `reports = true` asks it even without activities.",
     )
 
     @model_validator(mode="after")
@@ -202,6 +223,7 @@ class Institution(Strict):
     def label(self) -> str:
         return self.short or self.name
 
+<<<<<<< HEAD
     def sends_from(self, address: str) -> bool:
         """True when ``address`` is the registered address, one of ``senders``, or in a listed domain."""
         addr = address.strip().lower()
@@ -222,6 +244,8 @@ class Institution(Strict):
     @property
     def is_reporting(self) -> bool:
         return self.reports if self.reports is not None else self.kind != InstitutionKind.other
+=======
+>>>>>>> main
 
 
 class FundingSource(Strict):
@@ -287,6 +311,16 @@ class IndicatorRow(Strict):
     baseline: Target | None = None
     targets: dict[str, Target] = Field(default_factory=dict, description="milestone year -> target")
     metric: str | None = Field(default=None, description="Overrides the indicator's metric for this row")
+
+    def baseline_display(self, unit: str = "") -> str:
+        """The baseline cell: the value with its unit, and the baseline year after a value (never after a
+        text such as "Mērījums tiks uzsākts 2024. gadā")."""
+        if self.baseline is None:
+            return "–"
+        text = self.baseline.display(unit)
+        if self.baseline_year and self.baseline.value is not None:
+            return f"{text} ({self.baseline_year})"
+        return text
 
 
 class Indicator(Strict):
@@ -373,8 +407,21 @@ class Config(Strict):
 
     @property
     def reporting_institutions(self) -> list[Institution]:
-        """Institutions that submit forms: F1 from each, F2 from the schools, F4 from the board."""
-        return [i for i in self.institutions if i.is_reporting]
+        """Institutions asked for an F1 in some year of the plan (see :meth:`owes_f1`)."""
+        return [i for i in self.institutions if self.owes_f1(i)]
+
+    def owes_f1(self, inst: Institution, years: set[int] | None = None) -> bool:
+        """Whether ``inst`` is asked for its activity report (F1) for a period of ``years`` (None: any year).
+
+        The board's explicit ``reports`` setting decides; without it every institution of a named kind
+        reports, and one of kind "other" when the plan names it responsible or involved in an activity
+        running in those years — whoever the plan makes answerable is asked.
+        """
+        if inst.reports is not None:
+            return inst.reports
+        if inst.kind != InstitutionKind.other:
+            return True
+        return bool(self.activities_for(inst.id, years))
 
     @property
     def schools(self) -> list[Institution]:

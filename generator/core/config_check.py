@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .config import MANUAL, METRIC_KEYS, Config, InstitutionKind
+from .config import MANUAL, METRIC_KEYS, SCHOOL_METRICS, Config, InstitutionKind
 from .errors import ConfigError
 
 _PYDANTIC_LV: dict[str, str] = {
@@ -144,6 +144,29 @@ def check_references(cfg: Config) -> list[str]:
 
 
 # ---- loading ---------------------------------------------------------------------------------
+
+NO_SCHOOLS = ("rādītāju {number} aprēķina no skolu veidlapām F2, bet sadaļā institutions nav nevienas skolas "
+              "(kind = \"school\"), kas tās iesniegtu: pievienojiet skolas vai katru gadu ievadiet šī rādītāja "
+              "vērtību pārvaldes veidlapā F4")
+
+
+def config_warnings(cfg: Config) -> list[str]:
+    """What is valid but leaves the documents short, one Latvian line each with its key path.
+
+    Today: indicators computed from the schools' F2 in a plan whose config asks no school for an F2
+    (Rīga's programme names no schools) — their values can only come from the board's F4.
+    """
+    warnings: list[str] = []
+    if any(s.reports is not False for s in cfg.schools):
+        return warnings
+    for n, ind in enumerate(cfg.plan.indicators):
+        for r, row in enumerate(ind.rows):
+            if ind.row_metric(row) in SCHOOL_METRICS:
+                path = f"plan.indicators[{n}].rows[{r}].metric" if row.metric else f"plan.indicators[{n}].metric"
+                warnings.append(f"{path}: {NO_SCHOOLS.format(number=ind.number)}")
+                break
+    return warnings
+
 
 def parse_config(data: dict[str, Any]) -> Config:
     """Validate a parsed TOML document; raise :class:`ConfigError` with every problem."""

@@ -32,6 +32,12 @@ class Period:
         return f"{self.year - 1}./{self.year}. mācību gads"
 
     @property
+    def school_year(self) -> str:
+        """The school year whose figures the period's F2 reports — the one ending in ``year``: "2025./2026."
+        (also for a calendar-year municipality, whose report follows the school year's end)."""
+        return f"{self.year - 1}./{self.year}."
+
+    @property
     def short_label(self) -> str:
         return str(self.year) if self.kind == "calendar_year" else f"{self.year - 1}./{self.year}."
 
@@ -61,3 +67,10 @@ def resolve_period(cfg: Config, year: int | None, today: date | None = None) -> 
                           f"norādiet --period starp {years[0]} un {years[-1]}")
     return period
 
+
+def today() -> date:
+    """The current day: what an F1 event's date is checked against and where the filler's events end.
+
+    One function (looked up at call time) so that tests can pin the day with ``monkeypatch``.
+    """
+    return date.today()

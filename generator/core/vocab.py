@@ -99,3 +99,10 @@ LEVEL_LABELS: dict[str, str] = {
     "M": "MĒRĶTIECĪGĀ PREVENCIJA",
     "P": "PIELĀGOTĀ PREVENCIJA",
 }
+
+#: Assessment of an indicator row against its milestone target (generator.documents.metrics.assess).
+ACHIEVED, PROGRESSING, LAGGING = "sasniegts", "virzās", "atpaliek"
+#: There is nothing to assess against (no target, a placeholder "tiks noteikti 2024. g.", a text value).
+NOT_ASSESSABLE = "nav nosakāms"
+NO_DATA = "nav datu"
+ASSESSMENTS = (ACHIEVED, PROGRESSING, LAGGING, NOT_ASSESSABLE, NO_DATA)

@@ -15,7 +15,10 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
 
-ASSESSMENT_COLOURS = {"sasniegts": "#2e7d32", "virzās": "#f9a825", "atpaliek": "#c62828", "nav datu": "#9e9e9e"}
+from ..core.vocab import ACHIEVED, LAGGING, NO_DATA, NOT_ASSESSABLE, PROGRESSING  # noqa: E402
+
+ASSESSMENT_COLOURS = {ACHIEVED: "#2e7d32", PROGRESSING: "#f9a825", LAGGING: "#c62828", NOT_ASSESSABLE: "#607d8b",
+                      NO_DATA: "#9e9e9e"}
 
 
 def _png(fig: Figure) -> io.BytesIO:
@@ -56,7 +59,7 @@ def school_shares_chart(names: Sequence[str], at_risk: Sequence[float], dropouts
 
 
 def assessment_chart(counts: dict[str, int]) -> io.BytesIO:
-    """Bars of how many indicator rows are sasniegts / virzās / atpaliek / nav datu."""
+    """Bars of how many indicator rows are sasniegts / virzās / atpaliek / nav nosakāms / nav datu."""
     fig = Figure(figsize=(6.0, 2.6))
     ax = fig.add_subplot()
     labels = list(ASSESSMENT_COLOURS)

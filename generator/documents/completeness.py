@@ -14,11 +14,12 @@ from .dataset import Dataset
 def expected_forms(cfg: Config, period: Period) -> dict[str, list[str]]:
     """Institution id -> the forms it owes for the period, as ``pmp status`` counts them.
 
-    F1 from every institution, F2 from every school, F4 from the education board (the intake's
-    :func:`generator.forms.owed_forms`, so the report and the status never disagree).
+    F1 from every institution the plan makes answerable in the period (kind "other" included), F2 from
+    every school, F4 from the education board — :func:`generator.forms.owed_forms`, as ``pmp status``
+    uses it, so the report and the status never disagree.
     """
     out: dict[str, list[str]] = {}
-    for inst, form in owed_forms(cfg):
+    for inst, form in owed_forms(cfg, period):
         out.setdefault(inst.id, []).append(form)
     return out
 

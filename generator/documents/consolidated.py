@@ -1,13 +1,17 @@
 """The consolidated workbook ``outbox/<Y>/kopsavilkums_<Y>.xlsx``: every accepted submission of a period.
 
-One sheet per form — F1 one row per reported activity, F2 one row per school, F4 one row per
-indicator value — with frozen headers and filters. Every text from a workbook goes through
+Generated from the form definitions (:mod:`generator.forms`), so a field added to a form appears here
+without a second field list: per form one sheet of its single fields (one row per institution) and one
+sheet per table (one row per table row), each with the institution, version and receipt time first,
+headers frozen and filtered. Choice values are shown with their Latvian labels. F3 and F5 (case reports
+and meeting records about children) are never part of it. Every text from a workbook goes through
 :func:`generator.core.safe.safe_text`, so nothing a school typed can become a formula here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,111 +21,172 @@ from openpyxl.utils import get_column_letter
 
 from ..core.config import Config
 from ..core.safe import safe_text
-from ..core.vocab import STAGES, SUPPORT_STAFF
 from ..core.workspace import Workspace
+from ..forms.definitions import FORMS
+from ..forms.fields import OTHER_ACTIVITY, Field, FormContext, FormDef, Section, Table
 from .common import institution_name
 from .dataset import Dataset
 
-Getter = Callable[[dict[str, Any]], Any]
-STAFF = {k: v.lower() for k, v in SUPPORT_STAFF.items()}
+#: Forms about individual children: their data never enters the consolidated workbook.
+PERSONAL_FORMS = ("F3", "F5")
+LEAD = ["Iestāde", "Iestādes id", "Versija", "Saņemts"]
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def _get(*keys: str) -> Getter:
-    def getter(d: dict[str, Any]) -> Any:
-        value: Any = d
-        for key in keys:
-            value = (value or {}).get(key) if isinstance(value, dict) else None
-        return value
-    return getter
+def form_data(ds: Dataset, cfg: Config, form_id: str) -> dict[str, dict[str, Any]]:
+    """Institution id -> accepted data of ``form_id`` in the dataset (the board's F4 under its id)."""
+    if form_id == "F1":
+        return ds.f1
+    if form_id == "F2":
+        return ds.f2
+    if form_id == "F4":
+        board = next((k for k in ds.received.get("F4", {}) if k), cfg.board.id)
+        return {board: ds.f4} if ds.f4 is not None else {}
+    raise KeyError(form_id)
 
 
-def _joined(key: str, a: str, b: str) -> Getter:
-    return lambda d: "; ".join(f"{x.get(a) or ''} ({x.get(b) or ''})" for x in d.get(key) or [])
+def consolidated_forms() -> list[FormDef]:
+    """The forms the workbook holds: every registered form except those about individual children."""
+    return [form for fid, form in FORMS.items() if fid not in PERSONAL_FORMS]
 
 
-def _yes_no(key: str) -> Getter:
-    def getter(d: dict[str, Any]) -> str:
-        value = d.get(key)
-        return "jā" if value is True else "nē" if value is False else ""
-    return getter
+def _nested(data: dict[str, Any], key: str) -> Any:
+    value: Any = data
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
-F2_COLUMNS: list[tuple[str, Getter]] = (
-    [(f"Izglītojamie sākumā {s}", _get("pupils_start", s)) for s in STAGES]
-    + [(f"Izglītojamie beigās {s}", _get("pupils_end", s)) for s in STAGES]
-    + [("Izstājušies", _get("moved_out")), ("Iestājušies", _get("moved_in")),
-       ("PMP riska grupā (pamatizgl.)", _get("at_risk_basic")),
-       ("PMP riska grupā (vidējā izgl.)", _get("at_risk_secondary")),
-       ("Pārtraukuši mācības (pamatizgl.)", _get("dropouts_basic")),
-       ("Pārtraukuši mācības (vidējā izgl.)", _get("dropouts_secondary")),
-       ("Pārtraukšanas iemesli (pamatizgl.)", _get("dropout_causes_basic")),
-       ("Pārtraukšanas iemesli (vidējā izgl.)", _get("dropout_causes_secondary")),
-       ("Rangs: mācību vide", _get("risk_ranks", "learning")),
-       ("Rangs: sociālā vide un veselība", _get("risk_ranks", "social_health")),
-       ("Rangs: ekonomiskie", _get("risk_ranks", "economic")), ("Rangs: ģimene", _get("risk_ranks", "family")),
-       ("Risku komentārs", _get("risk_comment")),
-       ("Neattaisn. st. uz 1 izgl. (pamatizgl.)", _get("unexcused_per_pupil_basic")),
-       ("Neattaisn. st. uz 1 izgl. (vidējā izgl.)", _get("unexcused_per_pupil_secondary")),
-       ("> 20 neattaisn. st. semestrī", _get("over20_unexcused")),
-       ("Pagarināts mācību gads", _get("extended_year")), ("Pagarināts m. g.: priekšmeti", _get("extended_year_subjects")),
-       ("Nepietiekams vērtējums", _get("insufficient_grade")),
-       ("Nepietiekams vērtējums: priekšmeti", _get("insufficient_grade_subjects")),
-       ("Atkārto mācību gadu", _get("repeating")), ("Atkārto m. g.: priekšmeti", _get("repeating_subjects")),
-       ("9. kl. nenokārtoja valsts pārbaudījumus", _get("grade9_exam_failed")),
-       ("PMP atbalsta pasākumi", _get("support_measures")), ("IAP", _get("iap")),
-       ("Interešu izglītībā", _get("interest_education")),
-       ("Karjeras konsultācijas 7.–12. kl.", _get("career_counselling_7_12")),
-       ("Ģimenes ar ≥ 2 sarunām", _get("families_two_talks")),
-       ("Pedagogi kopā", _get("teachers_total")), ("Pedagogi apmācīti PMP", _get("teachers_trained"))]
-    + [(f"Likmes: {label}", _get("support_staff", key)) for key, label in STAFF.items()]
-    + [("PMP darba plāns", _yes_no("has_pmp_plan")), ("Nepieciešamie pasākumi", _get("measures_needed")),
-       ("Partneri", _joined("partners", "partner", "kind")),
-       ("9. kl. uzņemti", _get("grade9", "enrolled")), ("9. kl. apliecība", _get("grade9", "certificate")),
-       ("9. kl. tikai liecība", _get("grade9", "report_only")),
-       ("9. kl. turpina", _joined("grade9_continuing", "institution", "count")),
-       ("12. kl. uzņemti", _get("grade12", "enrolled")), ("12. kl. atestāts", _get("grade12", "certificate")),
-       ("12. kl. tikai liecība", _get("grade12", "report_only")),
-       ("12. kl. turpina", _joined("grade12_continuing", "institution", "count"))]
-)
+def _shown(value: Any, f: Field, ctx: FormContext | None) -> Any:
+    """A stored value as a cell: choice values by their labels, texts made formula-safe.
 
-F1_COLUMNS: list[tuple[str, Getter]] = [
-    ("Plāna aktivitāte", lambda d: d.get("activity") or "cita, nav plānā"), ("Nosaukums", _get("title")),
-    ("Datums", _get("date")), ("Vieta", _get("place")), ("Izglītojamie", _get("pupils")),
-    ("Vecāki", _get("parents")), ("Pedagogi un speciālisti", _get("teachers")), ("Citi", _get("others")),
-    ("Ietekme uz mērķiem", _get("impact")), ("Faktoru analīze", _get("factors")),
-    ("Informācijas avoti", _get("sources")), ("Finansējums, EUR", _get("funding_eur")),
-    ("Finansējuma avots", _get("funding_source")),
-]
-
-F4_COLUMNS: list[tuple[str, Getter]] = [
-    ("Rādītājs", _get("indicator")), ("Rinda", _get("row")), ("Rindas nosaukums", _get("row_label")),
-    ("Vērtība", _get("value")), ("Teksts", _get("text")), ("Avots", _get("source")), ("Piezīme", _get("note")),
-]
-
-
-def _cell(value: Any) -> Any:
+    ``ctx`` is None for an institution no longer in config.toml (its data is still shown, unlabelled).
+    """
+    if f.kind == "choice" and f.choices and ctx is not None:
+        labels = dict(ctx.choices(f.choices))
+        if value is None:
+            return OTHER_ACTIVITY if f.choices == "activities" else None
+        value = labels.get(value, value)
     if isinstance(value, bool):
         return "jā" if value else "nē"
     if isinstance(value, int | float) or value is None:
         return value
-    return safe_text(value)
+    return safe_text(str(value))
 
 
-def _sheet(wb: Workbook, title: str, lead: list[str], columns: list[tuple[str, Getter]],
-           rows: list[tuple[list[Any], dict[str, Any]]]) -> None:
-    ws = wb.create_sheet(title)
-    headers = lead + [h for h, _ in columns]
+def _headers(fields: list[tuple[Field, str]]) -> list[str]:
+    """Field labels; a label used twice (e.g. "Saņēma tikai liecību") gets its section's title."""
+    counts: dict[str, int] = {}
+    for f, _ in fields:
+        counts[f.label] = counts.get(f.label, 0) + 1
+    return [f.label if counts[f.label] == 1 else f"{f.label} ({where})" for f, where in fields]
+
+
+def _section_fields(form: FormDef) -> list[tuple[Field, str]]:
+    return [(f, block.title) for sheet in form.sheets for block in sheet.blocks if isinstance(block, Section)
+            for f in block.fields]
+
+
+def _tables(form: FormDef) -> list[tuple[Table, str]]:
+    """Every table with its sheet title: the form sheet's name when it holds one table, else the table's."""
+    out = []
+    for sheet in form.sheets:
+        tables = [b for b in sheet.blocks if isinstance(b, Table)]
+        out += [(t, sheet.name if len(tables) == 1 else t.title) for t in tables]
+    return out
+
+
+def _table_rows(table: Table, data: dict[str, Any], ctx: FormContext | None) -> Iterator[dict[str, Any]]:
+    """The table's stored rows; locked prefilled columns a form's ``finish`` dropped (F4's title, unit,
+    baseline …) are taken from the form's prefill, matched by the first column and its occurrence."""
+    rows = data.get(table.key) or []
+    if table.prefill is None or ctx is None:
+        yield from rows
+        return
+    first = table.columns[0].key
+    filled: dict[tuple[Any, int], dict[str, Any]] = {}
+    seen: dict[Any, int] = {}
+    for pre in table.prefill(ctx):
+        key = pre.get(first)
+        filled[(key, seen.get(key, 0))] = pre
+        seen[key] = seen.get(key, 0) + 1
+    seen = {}
+    for row in rows:
+        key = row.get(first)
+        pre = filled.get((key, seen.get(key, 0)), {})
+        seen[key] = seen.get(key, 0) + 1
+        yield {**pre, **{k: v for k, v in row.items() if v is not None or k not in pre}}
+
+
+def _cell_value(row: dict[str, Any], f: Field) -> Any:
+    value = _nested(row, f.key)
+    if value is None and f.kind == "numtext":
+        value = row.get("text") or None  # F4 keeps a typed text apart from a number
+    return value
+
+
+def _short(title: str, room: int) -> str:
+    """A title shortened for a sheet name: before ":" or "(", else its first sentence, else whole words."""
+    text = re.split(r"\s*[:(]", title)[0].strip()
+    if len(text) > room and ". " in text and not text.split(". ")[0].isdigit():
+        text = text.split(". ")[0]
+    if len(text) > room:
+        text = text[:room].rsplit(" ", 1)[0]
+    return text
+
+
+def _sheet_name(wb: Workbook, form_id: str, title: str) -> str:
+    """``"<form id> <short title>"``, at most 31 characters, none Excel forbids, unique in the workbook."""
+    name = re.sub(r"\s+", " ", _SHEET_NAME_BAD.sub(" ", f"{form_id} {_short(title, 30 - len(form_id))}")).strip()
+    base, n = name, 2
+    while name in wb.sheetnames:
+        suffix = f" {n}"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return name
+
+
+def _write_sheet(wb: Workbook, name: str, headers: list[str], rows: list[list[Any]]) -> None:
+    ws = wb.create_sheet(name)
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E7E6E6")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for lead_values, data in rows:
-        ws.append([_cell(v) for v in lead_values] + [_cell(get(data)) for _, get in columns])
+    for row in rows:
+        ws.append(row)
     for n, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(n)].width = min(40, max(10, len(header) + 2))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, ws.max_row)}"
+
+
+def build_consolidated(cfg: Config, ds: Dataset) -> Workbook:
+    """The workbook: for each form, a sheet of its single fields and a sheet per table."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for form in consolidated_forms():
+        items = sorted(form_data(ds, cfg, form.form_id).items())
+        known = {i.id: i for i in cfg.institutions}
+        contexts = {inst: FormContext(cfg, ds.period, known[inst]) if inst in known else None
+                    for inst, _ in items}
+
+        def lead(inst: str, form_id: str = form.form_id) -> list[Any]:
+            rec = ds.received.get(form_id, {}).get(inst) or ds.received.get(form_id, {}).get("")
+            return [institution_name(cfg, inst), inst, rec.version if rec else None,
+                    rec.received_at if rec else ""]
+
+        singles = _section_fields(form)
+        if singles:
+            rows = [lead(inst) + [_shown(_nested(data, f.key), f, contexts[inst]) for f, _ in singles]
+                    for inst, data in items]
+            _write_sheet(wb, _sheet_name(wb, form.form_id, form.title), LEAD + _headers(singles), rows)
+        for table, title in _tables(form):
+            rows = [lead(inst) + [_shown(_cell_value(row, f), f, contexts[inst]) for f in table.columns]
+                    for inst, data in items
+                    for row in _table_rows(table, data, contexts[inst])]
+            headers = LEAD + _headers([(f, table.title) for f in table.columns])
+            _write_sheet(wb, _sheet_name(wb, form.form_id, title), headers, rows)
+    return wb
 
 
 def consolidated_path(ws: Workspace, year: int) -> Path:
@@ -131,22 +196,7 @@ def consolidated_path(ws: Workspace, year: int) -> Path:
 
 def write_consolidated(ws: Workspace, cfg: Config, ds: Dataset) -> Path:
     """Write the consolidated workbook of the dataset's period; returns its path."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    lead = ["Iestāde", "Iestādes id", "Versija", "Saņemts"]
-
-    def meta(form: str, inst: str) -> list[Any]:
-        rec = ds.received.get(form, {}).get(inst)
-        return [institution_name(cfg, inst), inst, rec.version if rec else None, rec.received_at if rec else ""]
-
-    f1_rows = [(meta("F1", inst), row) for inst, data in sorted(ds.f1.items())
-               for row in data.get("activities") or []]
-    _sheet(wb, "F1 aktivitātes", lead, F1_COLUMNS, f1_rows)
-    _sheet(wb, "F2 PMP riski", lead, F2_COLUMNS, [(meta("F2", inst), d) for inst, d in sorted(ds.f2.items())])
-    board = next((k for k in ds.received.get("F4", {}) if k), cfg.board.id)
-    f4_rows = [(meta("F4", board), v) for v in (ds.f4 or {}).get("values") or []]
-    _sheet(wb, "F4 rādītāji", lead, F4_COLUMNS, f4_rows)
     out = consolidated_path(ws, ds.period.year)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    build_consolidated(cfg, ds).save(out)
     return out

@@ -122,13 +122,9 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
         if rows:
             tables.spanning_row(table, label, fill=tables.LEVEL_FILL, center=True)
         for v in rows:
-            base = v.row.baseline.raw if v.row.baseline else "–"
-            if v.row.baseline_year and v.row.baseline:
-                base += f" ({v.row.baseline_year})"
-            targets = [v.row.targets[m].raw if m in v.row.targets else "–" for m in milestones]
-            unit = f" {v.indicator.unit}" if v.indicator.unit and v.value is not None else ""
             number = v.indicator.number if v.row_index == 0 else ""
-            tables.add_row(table, [number, v.title, base, *targets, v.text + unit, v.source, v.assessment])
+            tables.add_row(table, [number, v.title, v.baseline_text, *(t for _, t in v.targets_text), v.text,
+                                   v.source, v.assessment])
     for rows in by_level.values():  # indicators of a level without goals
         for v in rows:
             tables.add_row(table, [v.indicator.number, v.title, "", *[""] * len(milestones), v.text, v.source,
@@ -153,7 +149,7 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
     if values:
         indicator_chart = InlineImage(tpl, charts.assessment_chart(dict(counts)), width=Mm(130))
     coop_lines = summarise_records(ds.f5).lines()  # counts only (generator/coop_summary.py)
-    lagging = [f"{v.indicator.number}. {v.title}: {v.text} (mērķis {v.milestone}: {v.target.raw if v.target else '–'})"
+    lagging = [f"{v.indicator.number}. {v.title}: {v.text} (mērķis {v.milestone}: {v.target_text})"
                for v in values if v.assessment == LAGGING]
     years = cfg.period.plan_years
     return {

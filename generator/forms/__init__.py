@@ -54,24 +54,28 @@ def write_blank(cfg: Config, form_id: str, period: Period, institution_id: str, 
     return dest
 
 
-def owed_forms(cfg: Config) -> list[tuple[Institution, str]]:
+def owed_forms(cfg: Config, period: Period | None = None) -> list[tuple[Institution, str]]:
     """(institution, form id) pairs a period's reporting expects, in config order.
 
-    F1 from every reporting institution, F2 from every school, F4 from the education board; the F3 case
-    reports and F5 meeting records arrive when there is something to report and are never "missing".
+    F1 from every institution the plan makes answerable in the period (:meth:`Config.owes_f1`), F2 from
+    every school, F4 from the education board, none from an institution with ``reports = false``; the F3
+    case reports and F5 meeting records arrive when there is something to report and are never "missing".
+    Without ``period``, an institution of kind "other" owes its F1 if named in any year of the plan.
     """
+    years = period.plan_years if period is not None else None
     return [
         (inst, form_id)
         for inst in cfg.institutions
         for form_id, form in FORMS.items()
-        if form.generated and form.owed and form.applies_to(inst, cfg)
+        if form.generated and form.owed and form.applies(inst, cfg, years)
     ]
 
 
 def generate_forms(ws: Workspace, period: Period, institution: str | None = None) -> list[Path]:
     """Every blank form of the period into ``forms/<year>/<institution id>/``; the paths written.
 
-    F1 for every institution, F2 and F3 for every school, F4 for the education board.
+    F1 for every institution answerable in the period, F2 and F3 for every school, F4 for the education
+    board (see :func:`owed_forms`).
     """
     cfg = ws.config
     if institution is not None:
@@ -81,7 +85,7 @@ def generate_forms(ws: Workspace, period: Period, institution: str | None = None
         if institution is not None and inst.id != institution:
             continue
         for form_id, form in FORMS.items():
-            if form.generated and form.applies_to(inst, cfg):
+            if form.generated and form.applies(inst, cfg, period.plan_years):
                 dest = ws.forms_dir / str(period.year) / inst.id / form_filename(form_id, period, inst.id)
                 written.append(write_blank(cfg, form_id, period, inst.id, dest))
     return written

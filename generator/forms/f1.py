@@ -7,8 +7,11 @@ in during the period (prefilled, locked activity column).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..core import lv
+from ..core import period as core_period
 from ..core.vocab import PARTICIPANT_GROUPS, STATUSES_NEEDING_COMMENT
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table, activity_label
 
@@ -68,7 +71,14 @@ PAGE_STATUS = Sheet(
 
 def check(chk: Checker) -> None:
     """Cross-field rules of F1."""
+    received = core_period.today()
     for index, row in chk.rows("activities"):
+        held = date.fromisoformat(row["date"]) if isinstance(row.get("date"), str) else None
+        if held is not None and held > received:
+            chk.row_warning("activities", index, "date",
+                            f"Aktivitātes datums {lv.date_short(held)} ir vēlāks par veidlapas saņemšanas dienu "
+                            f"({lv.date_short(received)}): pārskatā ierakstiet tikai notikušas aktivitātes. Ja "
+                            "datums ir kļūdains, izlabojiet to un nosūtiet veidlapu vēlreiz.")
         people = sum(row.get(k) or 0 for k in PARTICIPANT_GROUPS)
         if people and not row.get("impact"):
             chk.row_warning("activities", index, "impact",
@@ -89,7 +99,8 @@ FORM = FormDef(
     title="Aktivitāšu pārskats",
     slug="aktivitasu_parskats",
     sheets=(PAGE_ACTIVITIES, PAGE_STATUS),
-    applies_to=lambda inst, cfg: inst.is_reporting,
+    applies_to=lambda inst, cfg: cfg.owes_f1(inst),
+    in_period=lambda inst, cfg, years: cfg.owes_f1(inst, years),
     instructions=(
         "Aizpilda katra iestāde, kas īsteno programmas aktivitātes, par pārskata periodu.",
         "Lapā “Aktivitātes” katru notikušo aktivitāti ierakstiet savā rindā; plāna aktivitāti izvēlieties "

@@ -95,7 +95,8 @@ PAGE_MAIN = Sheet(
             _count("interest_education", "Izglītojamie vismaz vienā interešu izglītības programmā"),
             _count("career_counselling_7_12", "7.–12. klašu izglītojamie, kuri saņēmuši karjeras konsultācijas",
                    stage="7-12"),
-            _count("families_two_talks", "PMP riska izglītojamo ģimenes ar vismaz 2 individuālām sarunām"),
+            _count("families_two_talks", "Ģimenes, kuras mācību gadā vismaz 2 reizes piedalījās individuālās "
+                   "sarunās ar skolu", help="Visu izglītojamo ģimenes (ne tikai PMP riska), vesels skaitlis."),
         )),
         Section("6. Pedagogi un atbalsta personāls", (
             _count("teachers_total", "Pedagogu skaits kopā"),
@@ -143,8 +144,8 @@ FORM = FormDef(
     sheets=(PAGE_MAIN, PAGE_TABLES),
     applies_to=_is_school,
     finish=_finish,
-    instructions=(
-        "Aizpilda katra vispārizglītojošā skola par mācību gadu.",
+    instructions=lambda ctx: (
+        f"Aizpilda katra vispārizglītojošā skola par {ctx.period.school_year} mācību gadu.",
         "Posmi, kurus skola neīsteno, ir atzīmēti ar “—” un nav jāaizpilda.",
         "Riska grupas sakārtojiet pēc nozīmīguma: katram skaitlim 1–4 jābūt tieši vienu reizi.",
     ),
@@ -188,7 +189,8 @@ def check(chk: Checker) -> None:
                               "1.–9. klašu izglītojamo skaitu"),
                              ("support_measures_secondary", chk.sum("pupils_start.10-12"),
                               "10.–12. klašu izglītojamo skaitu"),
-                             ("interest_education", all_pupils, "visu izglītojamo skaitu")):
+                             ("interest_education", all_pupils, "visu izglītojamo skaitu"),
+                             ("families_two_talks", all_pupils, "visu izglītojamo skaitu")):
         n = chk.get(key)
         if n is not None and limit is not None and n > limit and chk.applies(key):
             chk.error(key, f"Skaits ({n}) ir lielāks par {whom} mācību gada sākumā ({limit}). Izlabojiet skaitli.")

@@ -23,9 +23,8 @@ def _rows(ctx: FormContext) -> list[dict[str, Any]]:
     out = []
     for ind in ctx.cfg.plan.indicators:
         for row in ind.rows:
-            targets = "; ".join(f"{y}: {t.raw}" for y, t in sorted(row.targets.items()))
-            base = f"{row.baseline.raw} ({row.baseline_year})" if row.baseline and row.baseline_year else (
-                row.baseline.raw if row.baseline else "")
+            targets = "; ".join(f"{y}: {t.display(ind.unit)}" for y, t in sorted(row.targets.items()))
+            base = row.baseline_display(ind.unit) if row.baseline else ""
             out.append({
                 "indicator": ind.number, "title": ind.title, "row_label": row.label, "unit": ind.unit,
                 "baseline": base, "targets": targets,

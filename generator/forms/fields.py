@@ -118,12 +118,25 @@ class FormDef:
     slug: str  # file name part, e.g. "situacijas_apraksts"
     sheets: tuple[Sheet, ...]
     applies_to: Callable[[Institution, Config], bool]
-    instructions: tuple[str, ...] = ()
+    #: Lines of the instructions sheet; a function of the context when they name the period.
+    instructions: tuple[str, ...] | Callable[[FormContext], tuple[str, ...]] = ()
     finish: Callable[[dict[str, Any], FormContext], dict[str, Any]] | None = None
     rules: Callable[[Any], None] | None = None  # cross-field checks, see validate.py
     generated: bool = True  # written blank by `pmp forms` (F5 is made by `pmp protocol new` instead)
     owed: bool = True  # every institution it applies to must submit it each period (not F3, F5)
     versioned: bool = True  # a new file replaces the institution's previous one for the period
+    #: Narrows ``applies_to`` to a period's plan years (F1: kind "other" only when named in an activity then).
+    in_period: Callable[[Institution, Config, set[int]], bool] | None = None
+
+    def instructions_for(self, ctx: FormContext) -> tuple[str, ...]:
+        """The instructions sheet's lines for one institution and period."""
+        return self.instructions(ctx) if callable(self.instructions) else self.instructions
+
+    def applies(self, inst: Institution, cfg: Config, years: set[int] | None = None) -> bool:
+        """Whether ``inst`` gets this form (for a period of ``years``); ``reports = false`` opts out of all."""
+        if inst.reports is False or not self.applies_to(inst, cfg):
+            return False
+        return years is None or self.in_period is None or self.in_period(inst, cfg, years)
 
 
 @dataclass

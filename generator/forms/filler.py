@@ -28,6 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..core import period as core_period
 from ..core.config import MANUAL, Config
 from ..core.errors import FormError
 from ..core.period import Period
@@ -97,7 +98,10 @@ def _place(lay: Layout, single: dict[str, Any], tables: dict[str, list[dict[str,
 
 
 def _day(rng: random.Random, period: Period) -> str:
-    span = (period.end - period.start).days
+    """A day of the period, not after today (an F1 reports what has happened; a later day is warned about)."""
+    now = core_period.today()
+    end = min(period.end, now) if now >= period.start else period.end
+    span = (end - period.start).days
     return (period.start + timedelta(days=rng.randint(0, span))).isoformat()
 
 
@@ -158,7 +162,7 @@ def _f2(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
         "iap": rng.randint(0, at_risk),
         "interest_education": round(total * rng.uniform(0.4, 0.8)),
         "career_counselling_7_12": round(older * rng.uniform(0.6, 1.0)),
-        "families_two_talks": rng.randint(0, at_risk),
+        "families_two_talks": round(total * rng.uniform(0.2, 0.6)),
         "teachers_total": rng.randint(15, 60),
     })
     v["teachers_trained"] = round(v["teachers_total"] * rng.uniform(0.3, 0.9))

@@ -1,25 +1,25 @@
-"""Reading a filled workbook back: one read-only pass, then the definition's checks.
+"""Reading a filled workbook back: cell values through python-calamine, then the definition's checks.
 
-Speed matters (the intake reads every submission): the workbook is opened once with
-``read_only=True, data_only=True``, each needed sheet is walked once row by row (``values_only``,
-bounded to the form's columns and rows), and nothing is looked up cell by cell.
+Speed matters (the intake reads every submission): cells are read by python-calamine (a compiled
+reader, many times faster than openpyxl, which stays for writing workbooks). What calamine does not
+tell — error cells, which it returns as empty strings, and the workbook's defined names — comes from the
+package XML through defusedxml (``package.py``), at a cost bounded by the small ``workbook.xml``.
 """
 
 from __future__ import annotations
 
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ..core.config import Config
 from ..core.period import Period
 from .definitions import FORMS
 from .fields import INSTITUTION_CELL, PERIOD_CELL, FormContext, FormDef, Layout, layout
+from .package import CellError, Package, PackageError, open_package
 from .submission import Message, Submission
 from .validate import check
 from .values import clean_text, is_empty
@@ -42,14 +42,61 @@ def _json_safe(value: Any) -> Any:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, CellError):
+        return str(value)
     return value
 
 
-def _read_meta(wb: Any) -> dict[str, Any]:
+def _cell(value: Any) -> Any:
+    """A calamine value as the rest of the reader expects it: empty cells None, whole numbers int.
+
+    calamine returns every number as a float and an empty cell as "": a cell typed 12 reads 12 (as
+    Excel stores it), so messages and stored data say "12", not "12.0".
+    """
+    if value == "" and isinstance(value, str):
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+class _Book:
+    """One workbook opened for reading: calamine for cell values, the package XML for the rest."""
+
+    def __init__(self, path: Path) -> None:
+        self.package: Package = open_package(path)
+        try:
+            self.calamine = CalamineWorkbook.from_path(str(path))
+        except BaseException:
+            self.package.close()
+            raise
+        self.sheetnames: list[str] = list(self.calamine.sheet_names)
+
+    def rows(self, sheet: str, width: int, nrows: int | None) -> list[tuple[Any, ...]]:
+        """The first ``nrows`` rows (all when None) of ``sheet`` from A1, ``width`` values each, errors
+        as :class:`CellError`."""
+        data = self.calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+        errors = self.package.error_cells(sheet)
+        out = []
+        for n, row in enumerate(data, start=1):
+            values = [_cell(v) for v in row[:width]]
+            values += [None] * (width - len(values))
+            for col in range(1, width + 1):
+                if (n, col) in errors:
+                    values[col - 1] = errors[(n, col)]
+            out.append(tuple(values))
+        return out
+
+    def close(self) -> None:
+        self.calamine.close()
+        self.package.close()
+
+
+def _read_meta(wb: _Book) -> dict[str, Any]:
     meta: dict[str, Any] = {}
-    for row in wb[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
-        if row and row[0] is not None:
-            meta[str(row[0]).strip()] = row[1] if len(row) > 1 else None
+    for row in wb.rows(META_SHEET, 2, 20):
+        if row[0] is not None:
+            meta[str(row[0]).strip()] = row[1]
     return meta
 
 
@@ -71,30 +118,21 @@ def _reach(lay: Layout, sheet: str) -> tuple[int, int | None]:
     return last, min(open_ended, default=None)
 
 
-def _sheet_grid(ws: Any, width: int, last: int, open_from: int | None) -> dict[int, tuple[Any, ...]]:
-    """The rows of a sheet (1-based) that the form uses, as tuples of ``width`` values, walked once.
+def _sheet_grid(wb: _Book, sheet: str, width: int, last: int, open_from: int | None
+                ) -> dict[int, tuple[Any, ...]]:
+    """The rows of a sheet (1-based) that the form uses, as tuples of ``width`` values.
 
     Reading stops right after the last row needed: ``last``, or with a prefilled table from
-    ``open_from`` its first row with an empty first column, and never past the sheet's own dimension
-    (where openpyxl's read-only mode stops anyway). Stopping there, not one row later, means the rest of
-    the sheet XML — above all the data validations, which openpyxl parses cell range by cell range —
-    is never parsed.
+    ``open_from`` its first row with an empty first column.
     """
     grid: dict[int, tuple[Any, ...]] = {}
-    stop = last if open_from is None else None
-    if ws.max_row is not None:
-        stop = ws.max_row if stop is None else min(stop, ws.max_row)
-    rows = ws.iter_rows(min_row=1, max_row=stop, max_col=width, values_only=True)
-    try:
-        for n, row in enumerate(rows, start=1):
-            if any(v is not None for v in row):
-                grid[n] = row
-            if stop is not None and n >= stop:
-                break
-            if open_from is not None and n >= max(open_from, last) and is_empty(row[0] if row else None):
-                break
-    finally:
-        getattr(rows, "close", lambda: None)()
+    for n, row in enumerate(wb.rows(sheet, width, last if open_from is None else None), start=1):
+        if any(v is not None for v in row):
+            grid[n] = row
+        if open_from is None and n >= last:
+            break
+        if open_from is not None and n >= max(open_from, last) and is_empty(row[0] if row else None):
+            break
     return grid
 
 
@@ -103,7 +141,7 @@ def _at(grid: dict[int, tuple[Any, ...]], row: int, col: int) -> Any:
     return values[col - 1] if values is not None and col <= len(values) else None
 
 
-def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: Any, sub: Submission
+def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: _Book, sub: Submission
              ) -> tuple[dict[str, Any], dict[str, list[tuple[int, dict[str, Any]]]]] | None:
     singles: dict[str, Any] = {}
     tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -114,7 +152,7 @@ def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: Any, sub: Submiss
                                        "veidlapas lapas; izmantojiet sākotnējo veidlapu.", sheet=sheet.name))
             return None
         width = max(3, *(len(t.table.columns) for t in lay.tables if t.sheet == sheet.name), 0)
-        grid = _sheet_grid(wb[sheet.name], width, *_reach(lay, sheet.name))
+        grid = _sheet_grid(wb, sheet.name, width, *_reach(lay, sheet.name))
         raw = sub.raw_cells.setdefault(sheet.name, {})
         for cell, want in expected.items():
             got = clean_text(_at(grid, int(cell[1:]), 2))
@@ -152,7 +190,7 @@ def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: Any, sub: Submiss
     return singles, tables
 
 
-def _identify(wb: Any, cfg: Config, sub: Submission) -> tuple[FormDef, FormContext] | None:
+def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormContext] | None:
     if META_SHEET not in wb.sheetnames:
         sub.messages.append(_whole(NOT_OURS))
         return None
@@ -192,9 +230,12 @@ def read_submission(path: Path, cfg: Config) -> Submission:
     """Read and validate a filled workbook. Never raises for bad content: problems become messages."""
     sub = Submission(None, None, None, None, None)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError) as e:
-        sub.messages.append(_whole(NOT_XLSX if not isinstance(e, KeyError) else NOT_OURS))
+        wb = _Book(path)
+    except PackageError as e:
+        sub.messages.append(_whole(NOT_OURS if e.missing else NOT_XLSX))
+        return sub
+    except (CalamineError, OSError, ValueError, TypeError):
+        sub.messages.append(_whole(NOT_XLSX))
         return sub
     except Exception as e:  # noqa: BLE001 - any parser failure on foreign content is the sender's problem
         sub.messages.append(_whole(UNREADABLE.format(detail=type(e).__name__)))

@@ -11,10 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from .fields import Field, FormContext, FormDef, Layout, Slot, TableSlot
+from .package import CellError
 from .submission import Message
 from .values import clean_text, fmt_number, is_empty, norm_key, parse_date, parse_float, parse_int
 
 RawRows = list[tuple[int, dict[str, Any]]]
+
+#: An error cell: what a spreadsheet makes of text typed with a leading "=" (it becomes a formula).
+ERROR_CELL = ("Šūnā ir formulas kļūda {code}, nevis vērtība: ierakstītais sākas ar “=”, tāpēc tika uztverts kā "
+              "formula. Ierakstiet to vēlreiz bez “=” sākumā.")
 
 
 def _choice_index(ctx: FormContext, name: str) -> dict[str, Any]:
@@ -58,6 +63,8 @@ def _empty_value(f: Field) -> Any:
 
 def parse_field(f: Field, raw: Any, ctx: FormContext) -> tuple[Any, str | None]:
     """One cell's value for ``f``: ``(value, problem)``; ``problem`` is Latvian and says what to change."""
+    if isinstance(raw, CellError):  # never read as text: "#VALUE!" is not what the school typed
+        return None, ERROR_CELL.format(code=raw.code)
     if is_empty(raw):
         if f.required:
             return None, "Obligāts lauks nav aizpildīts. Lūdzu, aizpildiet to."

@@ -259,7 +259,7 @@ def _write_help(wb: Workbook, form: FormDef, ctx: FormContext, lay: Layout) -> N
         ws.column_dimensions[get_column_letter(col)].width = width
     ws["A1"] = f"{form.form_id}. {form.title} — norādījumi"
     ws["A1"].font = Font(bold=True, size=14)
-    lines = [f"Iestāde: {ctx.institution.name}", f"Periods: {ctx.period.label}", "", *form.instructions,
+    lines = [f"Iestāde: {ctx.institution.name}", f"Periods: {ctx.period.label}", "", *form.instructions_for(ctx),
              "Dzeltenās šūnas aizpilda iestāde; pārējās šūnas ir aizsargātas. Ar * atzīmētie lauki ir obligāti.",
              "Skaitļus var rakstīt ar komatu (4,5); datumus formā 12.03.2025. Saraksta vērtības izvēlieties no "
              "izkrītošā saraksta.",

@@ -1,5 +1,6 @@
 """``pmp status``: for every institution and every form it owes for a period — accepted, rejected
-or missing — from the store (F1 from all institutions, F2 from schools, F4 from the board)."""
+or missing — from the store (F1 from every institution answerable in the period, F2 from schools, F4
+from the board; see :func:`generator.forms.owed_forms`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..core.period import Period
 from ..core.vocab import FORM_TITLES, STATE_LABELS
 from ..forms import owed_forms
 from ..store import SubmissionRow, open_store
@@ -39,9 +41,9 @@ class StatusRow:
         return asdict(self)
 
 
-def owed(cfg: Config) -> list[tuple[str, str]]:
-    """(institution id, form id) pairs due every period (see :func:`generator.forms.owed_forms`)."""
-    return [(inst.id, form_id) for inst, form_id in owed_forms(cfg)]
+def owed(cfg: Config, period: Period | None = None) -> list[tuple[str, str]]:
+    """(institution id, form id) pairs due in ``period`` (see :func:`generator.forms.owed_forms`)."""
+    return [(inst.id, form_id) for inst, form_id in owed_forms(cfg, period)]
 
 
 def period_status(ws: Workspace, period: int) -> list[StatusRow]:
@@ -54,7 +56,7 @@ def period_status(ws: Workspace, period: int) -> list[StatusRow]:
         if r.institution and r.form_id:
             slots.setdefault((r.institution, r.form_id), []).append(r)
     out: list[StatusRow] = []
-    for inst_id, form in owed(cfg):
+    for inst_id, form in owed(cfg, Period(period, cfg.period.kind)):
         name = cfg.institution(inst_id).name
         history = slots.get((inst_id, form), [])
         current = [r for r in history if r.state == "accepted"]

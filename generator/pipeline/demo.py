@@ -64,7 +64,7 @@ def run_demo(target: Path, today: date, progress: Callable[[str], None] | None =
     say(f"Tukšās veidlapas: {len(result.blank_forms)} faili mapē {ws.forms_dir / str(period.year)}")
     seen: dict[str, int] = {}
     past = time.time() - 120  # written "a while ago": the intake need not wait for them to settle
-    for n, (inst_id, form) in enumerate(owed(cfg)):
+    for n, (inst_id, form) in enumerate(owed(cfg, period)):
         index = seen.get(form, 0)
         seen[form] = index + 1
         errors = [e for f, i, e in (*FAULTS, WARNING) if f == form and i == index]

@@ -1,0 +1,210 @@
+"""What a fast cell reader does not tell: the workbook's XML parts, read with defusedxml at bounded cost.
+
+python-calamine reads the cells (see ``reader.py``) but returns an error cell (``#VALUE!``) as an empty
+string and does not give the workbook's defined names. Both come from the package itself:
+``xl/workbook.xml`` (sheet names, states and workbook-level defined names) is small and parsed whole;
+a worksheet part is scanned for error cells only when its bytes contain an error-typed cell at all, so a
+normal sheet costs one substring search. Every part is parsed through defusedxml: a DTD or entity
+declaration is refused, never expanded.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: Bytes of workbook.xml / its relationships read at most (real ones are a few KB).
+MAX_WORKBOOK_XML = 2 * 1024 * 1024
+#: An error-typed cell attribute, in either quoting; a sheet without it has no error cell.
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_CHUNK = 64 * 1024
+_CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+class PackageError(Exception):
+    """Raised when a workbook's XML parts are missing, too large, malformed or declare a DTD/entities.
+
+    ``missing`` is True when the zip opens but is no spreadsheet (it has no ``xl/workbook.xml``).
+    """
+
+    def __init__(self, text: str, missing: bool = False) -> None:
+        super().__init__(text)
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell holding a formula error (``#VALUE!``, ``#NAME?`` …) instead of a value.
+
+    ``formula`` is the formula as the application stored it (without "="): in a text field it is the
+    text a person typed with a leading "=", which the spreadsheet then took for a formula.
+    """
+
+    code: str
+    formula: str = ""
+
+    def __str__(self) -> str:
+        return self.formula or self.code
+
+
+@dataclass
+class Package:
+    """The parts of one .xlsx that the reader needs besides the cell values."""
+
+    zf: zipfile.ZipFile
+    #: Sheet name -> part name inside the zip ("xl/worksheets/sheet1.xml"), in workbook order.
+    sheet_parts: dict[str, str] = field(default_factory=dict)
+    #: Workbook-level defined names (sheet-local ones such as print titles are left out) -> formula text.
+    names: dict[str, str] = field(default_factory=dict)
+
+    def error_cells(self, sheet: str) -> dict[tuple[int, int], CellError]:
+        """Error cells of ``sheet`` as {(row, column): error}, both 1-based; {} for an unknown sheet."""
+        part = self.sheet_parts.get(sheet)
+        if part is None:
+            return {}
+        try:
+            with self.zf.open(part) as fh:
+                data = fh.read()
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as e:
+            raise PackageError(f"sheet part {part} unreadable") from e
+        if not _ERROR_TYPE.search(data):
+            return {}
+        return _scan_errors(data)
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+def _scan_errors(data: bytes) -> dict[tuple[int, int], CellError]:
+    out: dict[tuple[int, int], CellError] = {}
+    try:
+        for _, elem in SafeET.iterparse(io.BytesIO(data), events=("end",)):
+            if elem.tag != f"{_MAIN}c":
+                if elem.tag == f"{_MAIN}row":
+                    elem.clear()
+                continue
+            if elem.get("t") == "e":
+                ref = _CELL_REF.match(elem.get("r") or "")
+                if ref:
+                    value = elem.findtext(f"{_MAIN}v") or "#VALUE!"
+                    formula = elem.findtext(f"{_MAIN}f") or ""
+                    out[(int(ref.group(2)), column_index(ref.group(1)))] = CellError(value.strip(), formula)
+    except (SafeET.ParseError, DefusedXmlException, ValueError) as e:
+        raise PackageError("sheet XML malformed or declares entities") from e
+    return out
+
+
+def column_index(letters: str) -> int:
+    """ "A" -> 1, "AB" -> 28."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        with zf.open(name) as fh:
+            data = fh.read(MAX_WORKBOOK_XML + 1)
+    except KeyError as e:
+        raise PackageError(f"{name} missing", missing=True) from e
+    if len(data) > MAX_WORKBOOK_XML:
+        raise PackageError(f"{name} larger than {MAX_WORKBOOK_XML} bytes")
+    return data
+
+
+def _parse(data: bytes, name: str) -> SafeET.Element:  # type: ignore[name-defined]
+    try:
+        return SafeET.fromstring(data)
+    except (SafeET.ParseError, DefusedXmlException, ValueError) as e:
+        raise PackageError(f"{name} malformed or declares entities") from e
+
+
+def _prolog_declares_dtd(fh: Any) -> bool:
+    """Whether an XML part declares a DTD before its root element (comments and PIs are skipped).
+
+    A DTD can only stand in the prolog, so the part is read only up to its root element: a few hundred
+    bytes for a real part, however long the rest is; a prolog padded with a long comment is streamed
+    through in chunks, never held whole.
+    """
+    buf = b""
+    while True:
+        chunk = fh.read(_CHUNK)
+        buf += chunk
+        while True:
+            buf = buf.lstrip()
+            if buf.startswith(b"\xef\xbb\xbf"):
+                buf = buf[3:]
+                continue
+            if buf.startswith(b"<?"):
+                opener, closer = b"<?", b"?>"
+            elif buf.startswith(b"<!--"):
+                opener, closer = b"<!--", b"-->"
+            elif buf.startswith((b"<!DOCTYPE", b"<!ENTITY")):
+                return True
+            elif len(buf) >= 9 or not b"<!DOCTYPE".startswith(buf) and not b"<!--".startswith(buf):
+                return False  # the root element (or no XML at all): no DTD
+            else:
+                break  # too few bytes to tell
+            end = buf.find(closer, len(opener))
+            if end < 0:  # keep the opener and a tail that may hold the start of the closer
+                buf = opener + buf[-len(closer):] if len(buf) > len(opener) + len(closer) else buf
+                break
+            buf = buf[end + len(closer):]
+        if not chunk:
+            return False
+
+
+def _check_no_dtd(zf: zipfile.ZipFile) -> None:
+    for info in zf.infolist():
+        if info.filename.lower().endswith((".xml", ".rels")):
+            with zf.open(info) as fh:
+                if _prolog_declares_dtd(fh):
+                    raise PackageError(f"{info.filename} declares a DTD")
+
+
+def open_package(path: Path) -> Package:
+    """Sheet parts and defined names of the workbook at ``path``; :class:`PackageError` when unreadable.
+
+    The package stays open for :meth:`Package.error_cells` until :meth:`Package.close`.
+    """
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as e:
+        raise PackageError("not a readable zip") from e
+    try:
+        _check_no_dtd(zf)
+        book = _parse(_read_part(zf, "xl/workbook.xml"), "workbook.xml")
+        rels = _parse(_read_part(zf, "xl/_rels/workbook.xml.rels"), "workbook.xml.rels")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as e:
+        zf.close()
+        raise PackageError("not a readable zip") from e
+    except PackageError:
+        zf.close()
+        raise
+    targets = {}
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        target = rel.get("Target") or ""
+        # Targets are relative to xl/ unless absolute ("/xl/worksheets/sheet1.xml").
+        resolved = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        targets[rel.get("Id")] = resolved
+    pkg = Package(zf)
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        name, rid = sheet.get("name"), sheet.get(f"{_REL}id")
+        if name is not None and rid in targets:
+            pkg.sheet_parts[name] = targets[rid]
+    for dn in book.iter(f"{_MAIN}definedName"):
+        name = dn.get("name")
+        if name and dn.get("localSheetId") is None:
+            pkg.names[name] = (dn.text or "").strip()
+    return pkg
