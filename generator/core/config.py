@@ -223,7 +223,6 @@ class Institution(Strict):
     def label(self) -> str:
         return self.short or self.name
 
-<<<<<<< HEAD
     def sends_from(self, address: str) -> bool:
         """True when ``address`` is the registered address, one of ``senders``, or in a listed domain."""
         addr = address.strip().lower()
@@ -240,12 +239,6 @@ class Institution(Strict):
             elif domain == entry.lstrip("@"):
                 return True
         return False
-
-    @property
-    def is_reporting(self) -> bool:
-        return self.reports if self.reports is not None else self.kind != InstitutionKind.other
-=======
->>>>>>> main
 
 
 class FundingSource(Strict):
