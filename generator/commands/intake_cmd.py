@@ -13,6 +13,8 @@ from ..core.errors import IntakeLocked
 from ..intake import Result, ingest_once
 from ..intake.status import period_status, status_table
 from ..intake.watch import Watcher
+from ..mail.connect import settings
+from ..mail.fetch import run_mail_beside_watcher
 from ..mail.status import mail_status, status_json, status_lines
 from ._common import domain_errors, get_period, get_workspace, period_option
 
@@ -45,11 +47,21 @@ def ingest_cmd() -> None:
               help="Sekundes starp pilnām iesūtnes pārskatēm.")
 @click.option("--wait", "wait_for_lock", is_flag=True,
               help="Ja iesūtni jau uzrauga cits process, gaidīt, nevis beigt darbu.")
+@click.option("--mail", "with_mail", is_flag=True,
+              help="Reizē ņemt iesniegumus arī no pastkastes (config.toml [mail]) un atbildēt pa e-pastu.")
 @domain_errors
-def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool) -> None:
+def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool, with_mail: bool) -> None:
     """Uzrauga iesūtni un apstrādā failus, tiklīdz tie ir pilnībā ierakstīti."""
     ws = get_workspace()
     stop = threading.Event()
+    mail_thread = None
+    if with_mail:
+        settings(ws)  # no [mail]: a clear error before anything starts
+        mail_thread = threading.Thread(
+            target=run_mail_beside_watcher, args=(ws, stop),
+            kwargs={"progress": lambda t: click.echo(f"  {t.line()}"), "say": lambda s: click.echo(s, err=True)},
+            name="pmp-mail", daemon=True)
+        mail_thread.start()
     counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
 
     def on_result(result: Result) -> None:
@@ -69,6 +81,10 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool) -
         raise click.ClickException(str(e)) from e
     except KeyboardInterrupt:
         pass
+    finally:
+        stop.set()
+        if mail_thread is not None:
+            mail_thread.join(timeout=10)
     click.echo(f"Uzraudzība beigta: pieņemti {counts['accepted']}, noraidīti {counts['rejected']}, "
                f"jau saņemti {counts['duplicate']}.")
 

@@ -47,11 +47,11 @@ def derived_id(mail: MailSettings, kind: str, *key: str) -> str:
     return f"<pmp.{kind}.{digest}@{mail_domain(mail.address)}>"
 
 
-def new_message(cfg: Config, mail: MailSettings, to: list[str], subject: str, mail_id: str,
+def new_message(cfg: Config, address: str, to: list[str], subject: str, mail_id: str,
                 in_reply_to: str = "", references: list[str] | None = None) -> EmailMessage:
-    """The common headers of every message the tool sends."""
+    """The common headers of every message the tool sends (``address``: the board's mailbox)."""
     msg = EmailMessage()
-    msg["From"] = formataddr((cfg.municipality.board_name, mail.address))
+    msg["From"] = formataddr((cfg.municipality.board_name, address))
     msg["To"] = ", ".join(to)
     msg["Subject"] = subject
     msg["Date"] = format_datetime(datetime.now().astimezone())

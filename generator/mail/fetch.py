@@ -8,6 +8,7 @@ IMAP IDLE where the server offers it and polls otherwise, and reconnects after a
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from ..intake import Limits
+from ..intake.lock import holder
 from ..store import Store, open_store
 from .connect import MailError, imap_connect, settings
 from .journal import find_message
@@ -176,3 +178,13 @@ def _wait(client: IMAPClient, stop: threading.Event, idle: bool, poll: float) ->
 def is_known(store: Store, inc: Incoming) -> bool:
     """True when the journal has this message already (tests and ``pmp status`` use it)."""
     return find_message(store.conn, inc.message_id, inc.content_sha) is not None
+
+
+def run_mail_beside_watcher(ws: Workspace, stop: threading.Event, progress: Callable[[Taken], None] | None = None,
+                            say: Callable[[str], None] | None = None) -> None:
+    """``pmp watch --mail``: take mail in this process once its inbox watcher holds the intake lock."""
+    me = str(os.getpid())
+    while not stop.is_set() and holder(ws) != me:
+        stop.wait(0.2)
+    if not stop.is_set():
+        run_mail(ws, stop, progress, say)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from ..intake import Limits, process_file
 from ..intake.receipts import ReceiptInfo, duplicate_text, marked_copy_path
 from ..intake.taking import is_candidate_name
-from ..store import Store, secure_dir
+from ..store import Store, open_store, secure_dir
 from . import compose
 from .journal import MessageRow, PartRow, find_message, get_message, now_iso, parts, queue_mail, set_part
 from .parse import NO_REPLY_LV, Attachment, Incoming
@@ -181,10 +181,11 @@ def _record(store: Store, part: PartRow, outcome: str, institution: str | None, 
 
 # ---- the answer -------------------------------------------------------------------------------
 
-def _finish(ws: Workspace, store: Store, mail: MailSettings, inc: Incoming, row: MessageRow) -> None:
+def _finish(ws: Workspace, store: Store, mail: MailSettings, inc: Incoming, row: MessageRow,
+            only: list[PartRow] | None = None, intro: str = "", kind: str = "receipt") -> None:
     """Compose and queue the one answer; mark the message taken (one transaction)."""
     cfg = ws.config
-    done = parts(store.conn, row.id)
+    done = parts(store.conn, row.id) if only is None else only
     case_data = any(p.form_id in compose.CASE_FORMS for p in done)
     recipients = [inc.sender]
     for p in done:
@@ -193,10 +194,10 @@ def _finish(ws: Workspace, store: Store, mail: MailSettings, inc: Incoming, row:
                 email = cfg.institution(p.institution).email
                 if email and email.lower() not in recipients:
                     recipients.append(email.lower())
-    mail_id = compose.derived_id(mail, "receipt", row.message_id, inc.content_sha)
-    msg = compose.new_message(cfg, mail, recipients, compose.reply_subject(inc.subject, case_data), mail_id,
+    mail_id = compose.derived_id(mail, kind, row.message_id, inc.content_sha)
+    msg = compose.new_message(cfg, mail.address, recipients, compose.reply_subject(inc.subject, case_data), mail_id,
                               in_reply_to=row.message_id, references=inc.references)
-    text = [compose.greeting(cfg, inc.subject, inc.sent_at, case_data), ""]
+    text = [compose.greeting(cfg, inc.subject, inc.sent_at, case_data), ""] + ([intro, ""] if intro else [])
     attach: list[tuple[Path, str]] = []
     if not done:
         text += [compose.NOTHING_TO_TAKE, ""]
@@ -213,9 +214,11 @@ def _finish(ws: Workspace, store: Store, mail: MailSettings, inc: Incoming, row:
     for path, name in attach:
         compose.attach_xlsx(msg, path, name)
     with store.transaction() as conn:
-        queue_mail(conn, row.id, "receipt", recipients, mail_id, compose.wire_bytes(msg))
-        conn.execute("UPDATE mail_messages SET state = 'taken', case_data = ?, subject = ? WHERE id = ?",
-                     (int(case_data), None if case_data else inc.subject, row.id))
+        queue_mail(conn, row.id, "receipt" if kind == "receipt" else "release", recipients, mail_id,
+                   compose.wire_bytes(msg))
+        if kind == "receipt":
+            conn.execute("UPDATE mail_messages SET state = 'taken', case_data = ?, subject = ? WHERE id = ?",
+                         (int(case_data), None if case_data else inc.subject, row.id))
 
 
 def _part_text(ws: Workspace, store: Store, p: PartRow) -> tuple[str, Path | None]:
@@ -257,3 +260,52 @@ def held_parts(conn: sqlite3.Connection) -> list[tuple[int, PartRow, str]]:
 
 __all__ = ["Taken", "held_parts", "held_path", "take_message"]
 
+
+
+RELEASE_INTRO = ("Izglītības pārvalde ir pārbaudījusi iepriekš aizturēto iesniegumu un nodevusi to "
+                 "apstrādei. Rezultāts:")
+
+
+def release_held(ws: Workspace, ref: str, limits: Limits | None = None) -> Taken:
+    """``pmp mail release``: the board vouches for a held attachment; it goes through the intake now.
+
+    The answer goes to the original sender and the institution, in the original message's thread.
+    """
+    from .connect import MailError  # the error type of this package's commands
+
+    mail = ws.config.mail
+    if mail is None:
+        raise MailError("config.toml nav sadaļas [mail]")
+    try:
+        mid, seq = (int(x) for x in ref.split("-", 1))
+    except ValueError:
+        raise MailError(f"“{ref}” nav aizturēta pielikuma numurs (tāds kā 12-0; skatiet pmp status)") from None
+    with open_store(ws) as store:
+        conn = store.conn
+        part = next((p for p in parts(conn, mid) if p.seq == seq), None)
+        released = conn.execute("SELECT released_at FROM mail_parts WHERE message = ? AND seq = ?",
+                                (mid, seq)).fetchone()
+        if part is None or part.outcome not in ("held", "failed") or (released and released[0]):
+            raise MailError(f"pielikums Nr. {ref} nav aizturēts (skatiet pmp status)")
+        held = held_path(ws, part.sha256)
+        if not held.is_file():
+            raise MailError(f"aizturētā pielikuma Nr. {ref} fails {held} nav atrasts")
+        row = get_message(conn, mid)
+        folder = secure_dir(staging_dir(ws) / f"{mid}_{seq}")
+        staged = folder / (part.name if is_candidate_name(part.name) else f"_{part.name}")
+        shutil.copyfile(held, staged)
+        result = process_file(staged, ws, store=store, limits=limits or Limits.from_config(ws.config), taken=True)
+        part.outcome = result.outcome if result.outcome in ("accepted", "rejected", "duplicate") else "failed"
+        part.institution, part.form_id, part.period, part.version = (
+            result.institution, result.form_id, result.period, result.version)
+        with store.transaction() as c:
+            set_part(c, part)
+            c.execute("UPDATE mail_parts SET released_at = ? WHERE message = ? AND seq = ?", (now_iso(), mid, seq))
+        shutil.rmtree(folder, ignore_errors=True)
+        held.unlink(missing_ok=True)
+        inc = Incoming(row.message_id, f"release-{ref}", row.sender, "", row.subject or "", None, row.refs, None)
+        _finish(ws, store, mail, inc, row, only=[part], intro=RELEASE_INTRO, kind=f"release-{ref}")
+        from .send import send_queued
+
+        send_queued(ws, store)
+        return Taken(get_message(conn, mid), True, [part])

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from email.message import EmailMessage
 from pathlib import Path
 
-from ..core import lv
-from ..core.config import Config
 from ..core.errors import DocumentError, IntakeLocked
 from ..core.period import Period
 from ..core.workspace import Workspace
-from ..documents.completeness import FORM_TITLES, Missing, missing_forms
+from ..documents.completeness import Missing, missing_forms
 from ..documents.consolidated import write_consolidated
 from ..documents.dataset import Dataset, load_dataset
 from ..documents.pdf import to_pdf
 from ..documents.plan import make_plan
 from ..documents.report import make_report
-from ..forms import form_filename, write_blank
 from ..intake import ingest_once
+from ..mail.reminders import write_reminder
 
 Progress = Callable[[str], None]
 
@@ -35,58 +31,6 @@ class BuildResult:
     reminders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
     pdf_problems: list[str] = field(default_factory=list)
-
-
-def deadline(cfg: Config, period: Period) -> date:
-    """The report deadline: ``period.report_deadline`` (MM-DD) on or after the period's end."""
-    month, day = (int(x) for x in cfg.period.report_deadline.split("-"))
-    due = date(period.end.year, month, day)
-    return due if due >= period.end else date(period.end.year + 1, month, day)
-
-
-REMINDER_BODY = """Labdien!
-
-{board} atgādina par PMP prevencijas plāna uzraudzības informācijas iesniegšanu.
-
-Iestāde: {institution}
-Periods: {period}
-Iesniegšanas termiņš: {due}
-
-Vēl nav saņemtas (vai nav pieņemtas) šīs veidlapas:
-
-{forms}
-
-Tukšās veidlapas ir pievienotas šai vēstulei. Lūdzam tās aizpildīt un nosūtīt atpakaļ. Ja veidlapa jau
-tika nosūtīta, bet tika noraidīta, lūdzam izlabot kvītī norādītās kļūdas un nosūtīt to vēlreiz.
-
-Ar cieņu
-{board}
-"""
-
-
-def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path) -> Path:
-    """An ``.eml`` draft to one institution with its blank forms attached (opens as a draft in Outlook)."""
-    msg = EmailMessage()
-    msg["To"] = miss.institution.email or ""
-    try:
-        msg["From"] = cfg.board.email or ""
-    except KeyError:
-        msg["From"] = ""
-    msg["Subject"] = f"Atgādinājums: PMP veidlapas — {period.label}"
-    msg["X-Unsent"] = "1"
-    forms = "\n".join(f"  • {f} {FORM_TITLES.get(f, '')}" for f in miss.forms)
-    msg.set_content(REMINDER_BODY.format(board=cfg.municipality.board_name, due=lv.date_long(deadline(cfg, period)),
-                                         period=period.label, institution=miss.institution.name, forms=forms))
-    with tempfile.TemporaryDirectory() as tmp:
-        for form in miss.forms:
-            name = form_filename(form, period, miss.institution.id)
-            path = write_blank(cfg, form, period, miss.institution.id, Path(tmp) / name)
-            msg.add_attachment(path.read_bytes(), maintype="application",
-                               subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=name)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"atgadinajums_{miss.institution.id}.eml"
-    out.write_bytes(bytes(msg))
-    return out
 
 
 def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf: bool,
