@@ -111,6 +111,14 @@ def test_board_releases_a_held_attachment(mail_ws: Workspace, servers, tmp_path:
     code, out = invoke(mail_ws, "mail", "release", "1-0")
     assert code == 1 and "pielikums Nr. 1-0 nav aizturēts" in out
 
+    dovecot.append(school_message(mail_ws, "kads@example.com", "F2", [filled(mail_ws, "F2", "zilupes-vsk", folder=tmp_path)]))
+    assert "kads@example.com: aizturēts zilupes-vsk F2 2025" in run_mail(mail_ws)
+    held = list((mail_ws.archive / "mail" / "held").iterdir())
+    assert len(held) == 1 and held[0].stat().st_mode & 0o777 == 0o600
+    assert invoke(mail_ws, "mail", "discard", "2-0") == (0, "Aizturētais pielikums Nr. 2-0 dzēsts.\n")
+    assert not held[0].exists()
+    assert "Aizturēti" not in invoke(mail_ws, "status", "--period", "2025")[1]
+
 
 def test_case_report_by_mail_is_stored_answered_without_child_data_and_deleted_from_mailbox(
         mail_ws: Workspace, servers, tmp_path: Path) -> None:  # noqa: F811
@@ -129,6 +137,7 @@ def test_case_report_by_mail_is_stored_answered_without_child_data_and_deleted_f
     assert list(reply.msg.iter_attachments()) == []
     with open_store(mail_ws) as store:
         assert store.conn.execute("SELECT subject, case_data FROM mail_messages").fetchall() == [(None, 1)]
+        assert store.conn.execute("SELECT name, form_id FROM mail_parts").fetchall() == [("", "F3")]
 
 
 def test_config_check_mail_connects_and_never_prints_the_secret(

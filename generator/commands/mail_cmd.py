@@ -14,7 +14,7 @@ from ..intake.lock import intake_lock
 from ..mail import MailError, Taken, fetch_once, run_mail
 from ..mail.reminders import plan_reminders, send_reminders, write_drafts
 from ..mail.returns import request_return
-from ..mail.take import release_held
+from ..mail.take import discard_held, release_held
 from ._common import domain_errors, get_period, get_workspace, period_option
 
 
@@ -66,6 +66,17 @@ def release_cmd(ref: str) -> None:
     with intake_lock(ws, wait=0.0):
         taken = release_held(ws, ref)
     click.echo(taken.line())
+
+
+@mail_cmd.command("discard")
+@click.argument("ref")
+@domain_errors
+def discard_cmd(ref: str) -> None:
+    """Noraida aizturētu e-pasta pielikumu (NR no `pmp status`): fails tiek dzēsts, atbilde netiek sūtīta."""
+    ws = get_workspace()
+    with intake_lock(ws, wait=0.0):
+        discard_held(ws, ref)
+    click.echo(f"Aizturētais pielikums Nr. {ref} dzēsts.")
 
 
 @click.command("remind")

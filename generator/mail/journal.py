@@ -82,9 +82,9 @@ def parts(conn: sqlite3.Connection, mid: int) -> list[PartRow]:
 def set_part(conn: sqlite3.Connection, part: PartRow) -> None:
     conn.execute(
         "UPDATE mail_parts SET outcome = ?, institution = ?, form_id = ?, period = ?, version = ?,"
-        " hold_reason = ? WHERE message = ? AND seq = ?",
+        " hold_reason = ?, name = ? WHERE message = ? AND seq = ?",
         (part.outcome, part.institution, part.form_id, part.period, part.version, part.hold_reason,
-         part.message, part.seq))
+         part.name, part.message, part.seq))
 
 
 def queue_mail(conn: sqlite3.Connection, message: int | None, kind: str, recipients: list[str], mail_id: str,

@@ -175,6 +175,8 @@ def _record(store: Store, part: PartRow, outcome: str, institution: str | None, 
     part.outcome, part.institution, part.form_id, part.period, part.version = (
         outcome, institution, form_id, period, version)
     part.hold_reason = reason
+    if form_id in compose.CASE_FORMS:
+        part.name = ""  # a case report's file name may name the pupil; the store's copy is the intake's
     with store.transaction() as conn:
         set_part(conn, part)
 
@@ -309,3 +311,25 @@ def release_held(ws: Workspace, ref: str, limits: Limits | None = None) -> Taken
 
         send_queued(ws, store)
         return Taken(get_message(conn, mid), True, [part])
+
+
+def discard_held(ws: Workspace, ref: str) -> PartRow:
+    """``pmp mail discard``: the board refuses a held attachment; its file is deleted, nobody is answered."""
+    from .connect import MailError
+
+    try:
+        mid, seq = (int(x) for x in ref.split("-", 1))
+    except ValueError:
+        raise MailError(f"“{ref}” nav aizturēta pielikuma numurs (tāds kā 12-0; skatiet pmp status)") from None
+    with open_store(ws) as store:
+        part = next((p for p in parts(store.conn, mid) if p.seq == seq), None)
+        released = store.conn.execute("SELECT released_at FROM mail_parts WHERE message = ? AND seq = ?",
+                                      (mid, seq)).fetchone()
+        if part is None or part.outcome not in ("held", "failed") or (released and released[0]):
+            raise MailError(f"pielikums Nr. {ref} nav aizturēts (skatiet pmp status)")
+        part.outcome, part.name = "discarded", ""
+        with store.transaction() as c:
+            set_part(c, part)
+            c.execute("UPDATE mail_parts SET released_at = ? WHERE message = ? AND seq = ?", (now_iso(), mid, seq))
+        held_path(ws, part.sha256).unlink(missing_ok=True)
+        return part
