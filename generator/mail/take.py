@@ -69,11 +69,11 @@ class Taken:
 
 
 def staging_dir(ws: Workspace) -> Path:
-    return ws.archive / "mail" / "staging"
+    return secure_dir(ws.archive / "mail") / "staging"
 
 
 def held_dir(ws: Workspace) -> Path:
-    return ws.archive / "mail" / "held"
+    return secure_dir(ws.archive / "mail") / "held"
 
 
 def held_path(ws: Workspace, sha256: str) -> Path:
@@ -94,6 +94,8 @@ def take_message(ws: Workspace, store: Store, inc: Incoming, limits: Limits | No
         for part in parts(conn, row.id):
             if part.outcome is None:
                 _take_part(ws, store, inc, row, part, inc.attachments[part.seq], limits)
+            # A kill between recording a part and removing its staging folder leaves the folder behind.
+            shutil.rmtree(staging_dir(ws) / f"{row.id}_{part.seq}", ignore_errors=True)
         _finish(ws, store, mail, inc, row)
         row = get_message(conn, row.id)
     return Taken(row, new, parts(conn, row.id), list(inc.ignored))
@@ -119,7 +121,7 @@ def _begin(store: Store, inc: Incoming) -> MessageRow:
 def _stage(ws: Workspace, row: MessageRow, part: PartRow, att: Attachment) -> Path:
     """Write the attachment (atomically) where only the intake will look at it."""
     name = att.name if is_candidate_name(att.name) else f"_{att.name}"
-    folder = secure_dir(staging_dir(ws) / f"{row.id}_{part.seq}")
+    folder = secure_dir(secure_dir(staging_dir(ws)) / f"{row.id}_{part.seq}")
     path = folder / name
     if path.is_file() and path.stat().st_size == len(att.data):
         return path
