@@ -33,8 +33,10 @@ def f3_values(**given: Any) -> dict[str, dict[str, Any]]:
         "situation": "Ilgstoši neattaisnoti kavējumi.", "unexcused_lessons": 34, "has_iap": "jā",
         "actions": "Sarunas ar vecākiem, atbalsta komandas sanāksme.",
         "why_unsolved": "Vecāki nesadarbojas.", "date": "2026-01-15",
+        "legal_basis": "MK noteikumi Nr. 89 (neattaisnoti kavējumi)", "parents_informed": "jā",
     }
     data.update(given)
+    data.setdefault("parents_informed_on", data["date"] if data["parents_informed"] == "jā" else None)
     for key in data.pop("risk_groups", ["family"]):
         data[f"risk_groups.{key}"] = "jā"
     values: dict[str, dict[str, Any]] = {}
@@ -62,8 +64,15 @@ def ingest(ws: Workspace) -> Any:
 def fill_f5(src: Path, dest: Path, *, statuses: dict[str, str] | None = None, default_status: str = "izskatīšanā",
             present: bool = True, chair: str = "Inese Kalniņa", secretary: str = "Laura Ozola",
             decision: str = "Uzdot sociālajam dienestam apsekot ģimeni.", discussed: str = "Apspriesta situācija.",
-            leave_status_empty: bool = False) -> Path:
-    """Fill the F5 made by ``pmp protocol new`` as the secretary would (openpyxl, cell by cell)."""
+            leave_status_empty: bool = False, guests: str | None = None,
+            decisions: list[dict[str, Any]] | None = None,
+            follow_up: dict[str, dict[str, Any]] | None = None,
+            other: list[dict[str, Any]] | None = None) -> Path:
+    """Fill the F5 made by ``pmp protocol new`` as the secretary would (openpyxl, cell by cell).
+
+    ``decisions``: rows of the "Lēmumi" sheet by column key, ``case_id`` standing for the agenda Nr. of
+    that case; ``follow_up``: decision reference -> columns of its "Lēmumu izpilde" row; ``other``: rows
+    of "Citi jautājumi"."""
     form = FORMS["F5"]
     lay = layout(form)
     wb = load_workbook(src)
@@ -89,8 +98,40 @@ def fill_f5(src: Path, dest: Path, *, statuses: dict[str, str] | None = None, de
         if case_id and not leave_status_empty:
             sheet[agenda.cell(index, "status")] = (statuses or {}).get(case_id, default_status)
         index += 1
+    nr_of = {sheet[agenda.cell(i, "case_id")].value: sheet[agenda.cell(i, "nr")].value for i in range(index)}
+    if guests is not None:
+        slot = lay.slot("guests")
+        wb[slot.sheet][slot.cell] = guests
+    for key, rows in (("decisions", decisions or []), ("other", other or [])):
+        table = lay.table(key)
+        for i, given in enumerate(rows):
+            for col, value in given.items():
+                if col == "case_id":
+                    col, value = "item", int(nr_of[value])
+                wb[table.sheet][table.cell(i, col)] = value
+    table = lay.table("follow_up")
+    i = 0
+    while wb[table.sheet][table.cell(i, "ref")].value not in (None, ""):
+        for col, value in (follow_up or {}).get(wb[table.sheet][table.cell(i, "ref")].value, {}).items():
+            wb[table.sheet][table.cell(i, col)] = value
+        i += 1
     wb.save(dest)
     return dest
+
+
+def follow_up_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The locked columns of an F5's "Lēmumu izpilde" rows: reference, case, task, owner, deadline."""
+    table = layout(FORMS["F5"]).table("follow_up")
+    wb = load_workbook(path, read_only=True)
+    out = []
+    try:
+        for row in wb[table.sheet].iter_rows(min_row=table.first_row, max_col=5, values_only=True):
+            if row[0] in (None, ""):
+                break
+            out.append(tuple(row))
+    finally:
+        wb.close()
+    return out
 
 
 def agenda_case_ids(path: Path) -> list[str]:

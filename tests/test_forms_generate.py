@@ -31,7 +31,7 @@ def _validation_of(ws, cell: str):  # type: ignore[no-untyped-def]
 
 def test_public_constants() -> None:
     assert FORM_IDS[:4] == ("F1", "F2", "F3", "F4")
-    assert {k: FORM_VERSION[k] for k in FORM_IDS[:4]} == {"F1": 1, "F2": 1, "F3": 1, "F4": 1}
+    assert {k: FORM_VERSION[k] for k in FORM_IDS[:4]} == {"F1": 1, "F2": 1, "F3": 2, "F4": 1}
     assert set(FORM_VERSION) == set(FORM_IDS)
     assert form_filename("F2", P2025, "ludzas-vsk") == "F2_situacijas_apraksts_2025_ludzas-vsk.xlsx"
     assert form_filename("F1", P2025, "sd") == "F1_aktivitasu_parskats_2025_sd.xlsx"
@@ -163,3 +163,153 @@ def test_pmp_forms_command(mini_ws: Workspace) -> None:
 ])
 def test_safe_text(text: object, expected: str) -> None:
     assert safe_text(text) == expected
+
+
+# ---- help pop-ups, printing, instructions (issue 11) ----------------------------------------------
+
+def _inputs(ws) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Every unlocked (input) cell of a data sheet and the validations that cover it."""
+    cells: dict[str, list] = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.has_style and not c.protection.locked:
+                cells[c.coordinate] = [dv for dv in _validations(ws) if c.coordinate in dv.sqref]
+    return cells
+
+
+@pytest.mark.parametrize("form_id, inst", [("F1", "sd"), ("F2", "zilupes-vsk"), ("F2", "ludzas-psk"),
+                                           ("F3", "zilupes-vsk"), ("F4", "ip")])
+def test_each_field_has_its_own_help_popup(mini_ws: Workspace, tmp_path: Path, form_id: str, inst: str) -> None:
+    from generator.forms.definitions import FORMS
+    from generator.forms.fields import layout
+
+    path = write_blank(mini_ws.config, form_id, P2025, inst, tmp_path / "f.xlsx")
+    wb = load_workbook(path)
+    form, lay = FORMS[form_id], layout(FORMS[form_id])
+    where = {(s.sheet, s.cell): (s.field, "") for s in lay.singles}
+    for ts in lay.tables:
+        for f in ts.table.columns:
+            where[(ts.sheet, ts.cell(0, f.key))] = (f, ts.table.title)
+    for sheet in form.sheets:
+        ws = wb[sheet.name]
+        popups: dict[tuple[str, str], str] = {}
+        for cell, dvs in _inputs(ws).items():
+            assert len(dvs) == 1, (sheet.name, cell, len(dvs))  # exactly one pop-up per input cell
+            dv = dvs[0]
+            assert dv.showInputMessage and dv.prompt, (sheet.name, cell)
+            assert len(dv.promptTitle) <= 32 and len(dv.prompt) <= 255
+            if (sheet.name, cell) not in where:
+                continue
+            f, _ = where[(sheet.name, cell)]
+            # a cut title ends at a whole word of the label, then "…"
+            assert dv.promptTitle == f.label or (dv.promptTitle.endswith("…") and f.label.startswith(
+                dv.promptTitle[:-1]) and f.label[len(dv.promptTitle) - 1] in " ,;:(."), dv.promptTitle
+            popups[(dv.promptTitle, dv.prompt)] = f"{cell} {f.label}"
+        fields = {(f, part) for (name, cell), (f, part) in where.items()
+                  if name == sheet.name and ws[cell].protection.locked is False}
+        assert len(popups) == len(fields), (sheet.name, popups)  # no two fields share a pop-up
+
+
+def test_popups_named_in_the_issue(mini_ws: Workspace, tmp_path: Path) -> None:
+    def popup(wb, sheet: str, cell: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+        dv = _validation_of(wb[sheet], cell)
+        return dv.promptTitle, dv.prompt
+
+    f2 = load_workbook(write_blank(mini_ws.config, "F2", P2025, "zilupes-vsk", tmp_path / "f2.xlsx"))
+    main = "Situācijas apraksts"
+    assert popup(f2, main, "B6") == ("Izglītojamo skaits mācību gada…",
+                                     "Izglītojamo skaits mācību gada sākumā (1.–6. klase).")
+    assert popup(f2, main, "B51") == ("Pedagogu skaits kopā", "Pedagogu skaits kopā. Vesels skaitlis, 0 vai vairāk.")
+    assert popup(f2, main, "B33") == (
+        "Izglītojamie ar vairāk nekā 20…",
+        "Izglītojamie ar vairāk nekā 20 neattaisnoti kavētām stundām semestrī. Vesels skaitlis, 0 vai vairāk.")
+    assert popup(f2, main, "B53") == ("Psihologs (slodzes)",
+                                      "Psihologs: slodžu skaits skolā, piemēram 0,5; ja šāda amata nav — 0.")
+    f1 = load_workbook(write_blank(mini_ws.config, "F1", P2025, "sd", tmp_path / "f1.xlsx"))
+    assert [popup(f1, "Aktivitātes", f"{col}9")[0] for col in "EFGH"] == [
+        "Izglītojamie", "Vecāki", "Pedagogi, speciālisti", "Citi"]
+    assert popup(f1, "Aktivitātes", "F9")[1] == "Cik vecāku piedalījās aktivitātē."
+    f3 = load_workbook(write_blank(mini_ws.config, "F3", P2025, "zilupes-vsk", tmp_path / "f3.xlsx"))
+    assert popup(f3, "Ziņojums", "B25") == ("Izglītojamajam ir individuālais…",
+                                            "Izglītojamajam ir individuālais atbalsta plāns. Izvēlieties “jā” vai “nē”.")
+    assert popup(f3, "Ziņojums", "B20")[1].startswith("Riska grupa: Mācīšanās un skolas vide. Izvēlieties “jā”")
+    assert popup(f3, "Ziņojums", "B9")[1].startswith("Izglītības iestādes vadītājs — Vārds, uzvārds.")
+    assert popup(f3, "Ziņojums", "B14")[1].startswith("Izglītojamais — Vārds, uzvārds.")
+
+
+def test_cut_words() -> None:
+    from generator.forms.writer import cut_words
+
+    assert cut_words("Izglītojamo skaits mācību gada sākumā, 1.–6. klase", 32) == "Izglītojamo skaits mācību gada…"
+    assert cut_words("Īss", 32) == "Īss"
+    assert cut_words("Vārds" * 10, 12) == "VārdsVārdsV…"
+
+
+def test_print_setup_blank_tables_headers_and_breaks(mini_ws: Workspace, tmp_path: Path) -> None:
+    f1 = load_workbook(write_blank(mini_ws.config, "F1", P2025, "sd", tmp_path / "f1.xlsx"))
+    acts = f1["Aktivitātes"]
+    # a blank F1 prints its 150 ruled rows, with the header repeated on every page
+    assert acts.print_area == "'Aktivitātes'!$A$1:$M$156" and acts.print_title_rows == "$6:$6"
+    assert all(acts[f"{c}156"].border.bottom.style == "thin" for c in "AM")
+    status = f1["Plāna izpilde"]
+    assert status.print_title_rows == "$10:$10"  # the status table's header, after the contact section
+    f2 = load_workbook(write_blank(mini_ws.config, "F2", P2025, "zilupes-vsk", tmp_path / "f2.xlsx"))
+    tables = f2["Partneri un tālākizglītība"]
+    breaks = [b.id + 1 for b in tables.row_breaks.brk]  # rows that start a new page
+    spans = [(5, 26), (28, 49), (51, 72)]  # title row .. last row of each table
+    assert breaks, "three 20-row tables do not fit one A4 page"
+    for first, last in spans:
+        assert not any(first < b <= last for b in breaks), (first, last, breaks)
+    assert tables["A51"].value == "12. klašu beidzēji: kur turpina izglītību" and 51 in breaks
+    for ws in f2.worksheets:
+        if ws.sheet_state == "visible":
+            assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+            assert ws.print_area
+
+
+def test_rows_fit_their_text_and_never_have_fixed_heights(mini_ws: Workspace, tmp_path: Path) -> None:
+    path = write_blank(mini_ws.config, "F2", P2025, "ludzas-psk", tmp_path / "f2.xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        sheets = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any("customHeight" in xml for xml in sheets)  # both apps fit rows as text is typed
+    wb = load_workbook(path)
+    ws = wb["Situācijas apraksts"]
+    from generator.forms.definitions import FORMS
+    from generator.forms.fields import layout
+
+    for slot in layout(FORMS["F2"]).singles:
+        if slot.sheet == ws.title:  # label, input and help of every field wrap
+            assert all(ws.cell(slot.row, col).alignment.wrap_text for col in (1, 2, 3)), slot.row
+    # a narrative starts tall; a two-line label row is taller than a one-line one
+    assert ws.row_dimensions[20].height >= 45 and ws.row_dimensions[33].height > 15
+    help_ws = wb["Norādījumi"]
+    assert all(c.alignment.wrap_text for row in help_ws.iter_rows(min_row=15) for c in row if c.value)
+
+
+@pytest.mark.parametrize("inst, secondary", [("ludzas-psk", False), ("zilupes-vsk", True)])
+def test_instructions_follow_what_the_school_must_fill(mini_ws: Workspace, tmp_path: Path, inst: str,
+                                                       secondary: bool) -> None:
+    ws = load_workbook(write_blank(mini_ws.config, "F2", P2025, inst, tmp_path / "f2.xlsx"))["Norādījumi"]
+    rows = {r[2]: r for r in ws.iter_rows(values_only=True) if r[0] == "Situācijas apraksts"}
+    ten_twelve = rows["Izglītojamo skaits mācību gada sākumā, 10.–12. klase"]
+    assert ten_twelve[3:6] == (("B8", "jā", "Izglītojamo skaits mācību gada sākumā (10.–12. klase).") if secondary
+                               else ("B8", "nav jāaizpilda", "Skola šo posmu neīsteno — nav jāaizpilda."))
+    assert rows["Izglītojamo skaits mācību gada sākumā, 7.–9. klase"][4] == "jā"
+    data = load_workbook(tmp_path / "f2.xlsx")["Situācijas apraksts"]
+    assert data["A8"].value.endswith(" *") == secondary  # the sheet and the instructions agree
+
+
+def test_instructions_and_school_guide_say_the_same(mini_ws: Workspace, tmp_path: Path) -> None:
+    from generator.forms.writer import GENERAL_INSTRUCTIONS
+
+    ws = load_workbook(write_blank(mini_ws.config, "F1", P2025, "sd", tmp_path / "f1.xlsx"))["Norādījumi"]
+    texts = [r[0] for r in ws.iter_rows(max_col=1, values_only=True) if r[0]]
+    assert all(line in texts for line in GENERAL_INSTRUCTIONS)
+    assert "Saglabājiet failu .xlsx formātā un nosūtiet to izglītības pārvaldei. Faila nosaukumu drīkst mainīt, " \
+           "bet nerakstiet tajā vārdus vai citus personas datus." in texts
+    guide = (Path(__file__).parent.parent / "docs" / "skolam.md").read_text(encoding="utf-8")
+    flat = " ".join(guide.split())
+    assert "Faila nosaukumu drīkst mainīt" in flat and "nosaukumu nemainiet" not in flat
+    assert "ar komatu" in flat and "4.5" in flat and "“=”" in flat

@@ -84,7 +84,9 @@ def test_f1_f3_f4_data_shapes(cfg: Config, tmp_path: Path) -> None:
     f3 = read_submission(_fill(cfg, tmp_path, "F3", "zilupes-vsk"), cfg)
     assert f3.ok and set(f3.data) == {"recipient", "head_name", "head_phone", "head_email", "pupil_name",
                                       "pupil_class", "pupil_birth_date", "situation", "risk_groups",
-                                      "unexcused_lessons", "has_iap", "actions", "why_unsolved", "date"}
+                                      "unexcused_lessons", "has_iap", "actions", "why_unsolved", "date",
+                                      "legal_basis", "legal_basis_other", "parents_informed",
+                                      "parents_informed_on"}
     assert f3.data["recipient"] in ("ip", "sd", "both") and f3.data["risk_groups"]
     assert set(f3.data["risk_groups"]) <= {"learning", "social_health", "economic", "family"}
     f4 = read_submission(_fill(cfg, tmp_path, "F4", "ip"), cfg)
@@ -269,7 +271,7 @@ def test_blank_form_lists_missing_required(cfg: Config, tmp_path: Path) -> None:
     path = write_blank(cfg, "F3", P2025, "zilupes-vsk", tmp_path / "f3.xlsx")
     sub = read_submission(path, cfg)
     assert [m.cell for m in sub.errors] == ["B6", "B9", "B10", "B11", "B14", "B15", "B19", "B24", "B25",
-                                            "B26", "B27", "B28"]
+                                            "B26", "B27", "B28", "B31", "B33"]
 
 
 def test_every_documented_fault_is_caught(cfg: Config, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from generator.core.config_check import parse_config
 from generator.core.period import Period
 from generator.core.workspace import preset_path
 from generator.documents.dataset import Dataset
-from generator.documents.metrics import IndicatorValue, assess, indicator_values
+from generator.documents.metrics import IndicatorValue, assess, computation_notes, indicator_values
 
 from .test_metrics import school
 
@@ -118,7 +118,7 @@ OGRE = {
     ("3", 0): ("50 %", F2_SOURCE, "atpaliek"),
     ("4", 0): ("nav apkopots", "Izglītības pārvalde (F4)", "nav nosakāms"),  # F4 source empty: the plan's
     ("6", 0): ("33,3 %", F2_SOURCE, "atpaliek"),
-    ("7", 0): ("10 %", F2_SOURCE, "sasniegts"),  # ≥ 6
+    ("7", 0): ("10 %", F2_SOURCE, "sasniegts"),  # grades 1–9 only (seed 003 L1465): B's 20/200 (A gives no split)
     ("8", 0): ("66,7 %", F2_SOURCE, "sasniegts"),  # ≥ 45
     ("9", 0): ("0,8 %", F2_SOURCE, "atpaliek"),
     ("9", 1): ("2 %", F2_SOURCE, "atpaliek"),
@@ -207,7 +207,9 @@ def test_baseline_and_target_cells_keep_units(name: str, number: str, baseline: 
 
 
 @pytest.mark.parametrize(("value", "target", "baseline", "direction", "expected"), [
-    (10.2, "<0,05%", 0.02, "maintain", "atpaliek"),  # Ogre 10: far above a 0,05 % ceiling
+    (10.2, "<0,05%", 0.02, "maintain", "atpaliek"),  # Ogre 10 as the issue saw it: far above a 0,05 % ceiling
+    (10.2, "<0,05%", 0.02, "decrease", "atpaliek"),
+    (0.01, 0.05, 0.02, "decrease", "sasniegts"),  # Ogre 10's 2027 target "0,05%": a ceiling, not 0,05 ± 5 %
     (0.04, "<0,05%", 0.02, "maintain", "sasniegts"),
     (0.5, "< 0,4", 1.0, "maintain", "virzās"),  # above the ceiling, but nearer than the baseline
     (3.0, "≤ 2", 2.0, "decrease", "atpaliek"),
@@ -231,3 +233,17 @@ def test_placeholder_target_repeated_by_the_board_is_not_achieved() -> None:
     target = Target.model_validate("Sasniedzamie rezultāti tiks noteikti 2024. g.")
     text = "Sasniedzamie rezultāti tiks noteikti 2024. g."
     assert assess(None, text, target, None, "increase") == "nav nosakāms"
+
+
+def test_computation_notes_say_how_values_were_obtained() -> None:
+    cfg = preset("daugavpils")
+    ds = Dataset.from_data(Period(2026, "calendar_year"), f2=F2, f4=DAUGAVPILS_F4, f5=DAUGAVPILS_F5)
+    notes = computation_notes(indicator_values(cfg, ds))
+    assert notes[:2] == [
+        "2: aprēķināts no skolu F2 veidlapām: izglītojamie (1.–12. kl.) vismaz vienā interešu izglītības "
+        "programmā / visi izglītojamie mācību gada sākumā × 100.",
+        "5: izmantota pārvaldes vērtība (F4); no veidlapām aprēķinātā vērtība 1,67 % (aprēķināts no skolu F2 "
+        "veidlapām: izglītojamie (1.–12. kl.) ar vairāk nekā 20 neattaisnoti kavētām stundām semestrī / visi "
+        "izglītojamie mācību gada sākumā × 100) nav izmantota."]
+    assert "6: aprēķināts no sadarbības grupas sanāksmju protokoliem (F5): izskatīto atsevišķo gadījumu skaits." in notes
+    assert len(notes) == 8  # 2, 5, 6, 8, 10, 11, 12, 13 — the rows with a computed value

@@ -128,3 +128,17 @@ def test_config_check_warns_about_school_indicators_without_schools(tmp_path: Pa
 @pytest.mark.parametrize("name", [p for p in PRESETS if p != "riga"])
 def test_presets_with_schools_have_no_such_warning(name: str) -> None:
     assert config_warnings(preset(name)) == []
+
+
+def test_riga_f4_asks_the_board_for_school_indicators(tmp_path: Path) -> None:
+    """Without schools the F4 row of a school-computed indicator says the board enters it."""
+    from openpyxl import load_workbook
+
+    from generator.forms import write_blank
+
+    cfg = preset("riga")
+    path = write_blank(cfg, "F4", Period(2026, "calendar_year"), cfg.board.id, tmp_path / "f4.xlsx")
+    rows = [[c.value for c in r][:7] for r in load_workbook(path)["Rādītāji"].iter_rows(min_row=7)]
+    how = {r[0]: r[6] for r in rows if r[0]}
+    assert how["3"] == how["9"] == "ievada pārvalde"  # interest education, grade 9: F2 metrics, no schools
+    assert set(how.values()) == {"ievada pārvalde"}

@@ -40,7 +40,8 @@ def _everything(ws: Workspace) -> None:
             file_name="Elza_Kontrolsentija.xlsx")
     assert ingest(ws).accepted == 1
     made = new_protocol(ws, meeting_day(), "Ludza")
-    fill_f5(made.form, ws.inbox / "protokols.xlsx")
+    fill_f5(made.form, ws.inbox / "protokols.xlsx", guests="Oskara Sargsentiņa māte",
+            other=[{"title": "Elzas Kontrolsentijas brālis", "discussed": "Zanetes Sentinelbergas draugi"}])
     assert ingest(ws).accepted == 1
 
 
@@ -56,7 +57,7 @@ def test_sentinel_names_only_in_protocols(mini_ws: Workspace) -> None:
     found = files_containing(mini_ws.root, SENTINELS)
     draft, final = "outbox/protokoli/protokols_2026_nr1_projekts.docx", "outbox/protokoli/protokols_2026_nr1.docx"
     assert set(found[draft]) >= {"SENTINELBERGA", "Sargsentiņš", "Kontrolsentija", "bieži kavē pirmdienās"}
-    assert set(found[final]) == set(found[draft])
+    assert set(found[final]) == set(found[draft]) | {"Sentinelberga"}  # typed in "other" items
     produced = sorted(p for p in found if p.startswith("outbox/") and p not in (draft, final))
     # The only other outbox file: the receipt of the F3 whose file name was the pupil's name.
     assert len(produced) == 1 and produced[0].startswith("outbox/receipts/zilupes-vsk/F3_2026_")

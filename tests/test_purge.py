@@ -27,7 +27,11 @@ from tests.test_cases_support import (
     report_three,
 )
 
-OSKARS_STRINGS = [OSKARS, "Sargsentiņš", "Sargsenti"]
+OSKARS_STRINGS = [OSKARS, "Sargsentiņš", "Sargsenti", "Oskar"]
+#: What the secretary typed outside the case's own row: guests and an "other" item naming Oskars.
+GUESTS = "Oskara Sargsentiņa māte\nAnna Liepa, Zilupes vidusskolas sociālā pedagoģe (par Elzu Kontrolsentiju)"
+OTHER = {"title": "Oskars Sargsentiņš — brāļa situācija", "reporter": "Anna Liepa",
+         "discussed": "Oskaram Sargsentiņam un brālim piedāvāta vasaras nometne.", "decision": "Informēt ģimeni."}
 
 
 def _held_meeting(ws: Workspace) -> dict[str, str]:
@@ -37,7 +41,11 @@ def _held_meeting(ws: Workspace) -> dict[str, str]:
     assert ingest(ws).rejected == 1
     ids = case_ids(ws)
     made = new_protocol(ws, meeting_day(), "Ludza")
-    fill_f5(made.form, ws.inbox / "protokols.xlsx", statuses={ids[OSKARS]: "atrisināts"})
+    fill_f5(made.form, ws.inbox / "protokols.xlsx", statuses={ids[OSKARS]: "atrisināts"}, guests=GUESTS,
+            other=[OTHER], decisions=[
+                {"case_id": ids[OSKARS], "kind": "lieta slēgta"},
+                {"case_id": ids[ELZA], "kind": "atbalsta pasākums", "task": "Elzai Kontrolsentijai — psihologs",
+                 "responsible": "Zilupes vidusskola", "deadline": "01.04.2026"}])
     assert ingest(ws).accepted == 1
     return ids
 
@@ -58,8 +66,10 @@ def test_purge_case_leaves_no_trace_anywhere(mini_ws: Workspace) -> None:
     assert res.exit_code == 0
     lines = res.output.splitlines()
     assert lines[0] == f"Dzēsti personas dati — lietas (1): {ids[OSKARS]}."
-    assert lines[1] == "  Krātuvē: lietu identitātes 1, ziņojumu teksti 1, sanāksmju ierakstu teksti par lietām 1."
-    assert lines[2] == "  Arhīvā: F3 ziņojumu oriģināli 1, noraidīti F3 ziņojumi 1, F5 protokolu oriģināli 1."
+    assert lines[1] == "  Krātuvē: lietu identitātes 1, ziņojumu teksti 1, sanāksmju ierakstu teksti par lietām 2."
+    assert lines[2] == "  Arhīvā dzēsti: F3 ziņojumu oriģināli 1, noraidīti F3 ziņojumi 1, noraidīti F5 protokoli 0."
+    assert lines[3] == ("  Citu lietu ierakstos aizklāti vārdi: 6; bez šīs lietas datiem pārrakstīti faili "
+                        "(F3/F5 oriģināli, kvītis): 1.")
     assert lines[-1] == "  Krātuve notīrīta: secure_delete, WAL kontrolpunkts (TRUNCATE), VACUUM."
     assert OSKARS not in res.output
     assert files_containing(mini_ws.root, OSKARS_STRINGS) == {}
@@ -67,6 +77,24 @@ def test_purge_case_leaves_no_trace_anywhere(mini_ws: Workspace) -> None:
     assert not wal.exists() or wal.stat().st_size == 0
     final = "\n".join(p.text for p in Document(str(final_path(mini_ws, 2026, 1))).paragraphs)
     assert f"Lieta {ids[OSKARS]} — personas dati dzēsti" in final and ELZA in final
+    assert "Uzaicinātie: [dzēsts] [dzēsts] māte" in final and "Anna Liepa" in final
+    assert "[dzēsts] [dzēsts] — brāļa situācija" in final
+    assert "Elzai Kontrolsentijai — psihologs; atbildīgie: Zilupes vidusskola" in final
+    # The archived F5 is kept, rewritten: Elza's and Zane's rows as they were, Oskars' row emptied.
+    conn = sqlite3.connect(mini_ws.store_path)
+    rel = conn.execute("SELECT archived_as FROM submissions WHERE form_id = 'F5'").fetchone()[0]
+    conn.close()
+    assert rel.endswith("_aizklats.xlsx")
+    kept = files_containing(mini_ws.root, [ELZA, "Kontrolsentij", "SENTINELBERGA", "Anna Liepa"])
+    assert set(kept[rel]) == {ELZA, "Kontrolsentij", "SENTINELBERGA", "Anna Liepa"}
+    # The other open cases are intact: identity, every report's narrative, their decisions.
+    assert set(case_ids(mini_ws)) == {"zanete  SENTINELBERGA", ELZA}
+    conn = sqlite3.connect(mini_ws.store_path)
+    narratives = conn.execute("SELECT situation FROM case_report_text ORDER BY report_id").fetchall()
+    tasks = conn.execute("SELECT task FROM decision_text").fetchall()
+    conn.close()
+    assert narratives == [("Zanete bieži kavē pirmdienās.",), ("Kavējumi turpinās.",), ("=HYPERLINK(\"http://x\")",)]
+    assert tasks == [("Elzai Kontrolsentijai — psihologs",)]
     assert _summary(mini_ws) == counts  # statistics stay
     again = CliRunner().invoke(cli, ["purge", "--case", ids[OSKARS]], catch_exceptions=False)
     assert "lietu identitātes 0, ziņojumu teksti 0" in again.output
@@ -112,3 +140,20 @@ def test_purge_before_the_meeting_rewrites_its_draft_and_workbook(mini_ws: Works
     assert files_containing(mini_ws.root, ["Kontrolsentija"]) == {}
     draft = "\n".join(p.text for p in Document(str(made.draft)).paragraphs)
     assert f"Lieta {ids[ELZA]} — personas dati dzēsti" in draft and OSKARS in draft
+
+
+def test_open_case_without_activity_is_erased_after_warning_the_board(mini_ws: Workspace) -> None:
+    ids = _held_meeting(mini_ws)  # Zane's and Elza's cases stay open ("izskatīšanā") from 10.02.2026
+    zane = ids["zanete  SENTINELBERGA"]
+    assert purge(mini_ws, today=date(2029, 2, 9)).notices == []  # three years not over yet
+    warned = purge(mini_ws, today=date(2029, 2, 11))
+    assert warned.cases == []
+    assert warned.lines()[1:] == [
+        "Brīdinājums valdei: atvērtas lietas bez darbības ilgāk par 3 gadiem (2). Ja līdz norādītajai dienai lietā "
+        "nebūs jauna ziņojuma vai sanāksmes lēmuma, `pmp purge` dzēsīs tās personas datus:",
+        *sorted(f"    {c}: pēdējā darbība 10.02.2026.; personas dati tiks dzēsti, sākot no 13.03.2029."
+                for c in (zane, ids[ELZA]))]
+    assert purge(mini_ws, today=date(2029, 3, 12)).cases == []  # still inside the warning period
+    due = purge(mini_ws, today=date(2029, 3, 13))
+    assert due.cases == sorted([zane, ids[ELZA]])
+    assert files_containing(mini_ws.root, ["Sentinelberga", "SENTINELBERGA", "Kontrolsentij"]) == {}

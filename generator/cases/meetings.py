@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.vocab import CASE_STATUSES as STATUSES
 from ..core.vocab import CLOSED_CASE_STATUSES as CLOSED_STATUSES
+from .decisions import record_decisions, record_reviews
 
 if TYPE_CHECKING:
     from ..core.period import Period
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Item:
-    """One agenda item. ``kind``: case | plan_review | budget | other; texts only while not purged."""
+    """One agenda item. ``kind``: case | plan_review | follow_up | budget | other; texts only while not
+    purged."""
 
     seq: int
     kind: str
@@ -191,6 +193,9 @@ def record_meeting(conn: sqlite3.Connection, submission_id: int, sub: Submission
         title = f"Lieta {case_id}" if kind == "case" else str(raw.get("subject") or "")
         items.append(Item(seq, kind, title, case_id, planned.get(case_id or "", []), status,
                           raw.get("reporter") or "", raw.get("discussed") or "", raw.get("decision") or ""))
+    case_by_nr = {int(str(raw.get("nr"))): raw["case_id"] for raw in d.get("items", [])
+                  if raw.get("kind") == "case" and str(raw.get("nr") or "").isdigit() and raw.get("case_id")
+                  and any(it.case_id == raw["case_id"] for it in items)}
     for raw in d.get("other", []):
         items.append(Item(len(items) + 1, "other", raw.get("title") or "Cits jautājums", None, [], None,
                           raw.get("reporter") or "", raw.get("discussed") or "", raw.get("decision") or ""))
@@ -204,9 +209,12 @@ def record_meeting(conn: sqlite3.Connection, submission_id: int, sub: Submission
                          (mid, *it.report_ids))
         if it.status:
             _apply_status(conn, it.case_id, it.status, day)
+    made = record_decisions(conn, mid, day, d.get("decisions", []), case_by_nr)
+    reviewed = record_reviews(conn, mid, day, d.get("follow_up", []))
     return {"meeting_date": day.isoformat(), "year": day.year, "number": number,
             "present": sum(1 for m in d.get("members", []) if m.get("present")),
-            "items": [{"kind": it.kind, "case_id": it.case_id, "status": it.status} for it in items]}
+            "items": [{"kind": it.kind, "case_id": it.case_id, "status": it.status} for it in items],
+            "decisions": made, "reviewed": reviewed}
 
 
 def meeting_of_submission(conn: sqlite3.Connection, submission_id: int) -> int | None:
@@ -226,5 +234,7 @@ def meeting_records(conn: sqlite3.Connection, period: Period) -> list[dict[str, 
     for mid, day, number in rows:
         items = [{"kind": k, "case_id": c, "status": s} for k, c, s in conn.execute(
             "SELECT kind, case_id, status FROM meeting_items WHERE meeting_id = ? ORDER BY seq", (mid,))]
-        out.append({"meeting_date": day, "number": number, "items": items})
+        decisions = [{"kind": k, "due": due, "state": st, "done_on": done} for k, due, st, done in conn.execute(
+            "SELECT kind, due, state, done_on FROM decisions WHERE meeting_id = ? ORDER BY seq", (mid,))]
+        out.append({"meeting_date": day, "number": number, "items": items, "decisions": decisions})
     return out

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
@@ -33,6 +34,22 @@ def private_file(path: Path) -> Path:
     if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
         os.chmod(path, FILE_MODE)
     return path
+
+
+def save_private_workbook(wb: Any, dest: Path) -> Path:
+    """Save an openpyxl workbook to ``dest`` owner-only and atomically (a temporary file, then a rename):
+    a crash leaves the old file or the new one, never half of it."""
+    private_dir(dest.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx", dir=dest.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest
 
 
 def private_tree(root: Path) -> None:

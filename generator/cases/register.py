@@ -84,19 +84,24 @@ def record_report(conn: sqlite3.Connection, submission_id: int, sub: Submission,
         (case_id, data["pupil_name"], data.get("pupil_class") or "", birth))
     risk = list(data.get("risk_groups") or [])
     lessons = int(data.get("unexcused_lessons") or 0)
+    basis, informed = data.get("legal_basis") or None, bool(data.get("parents_informed"))
+    informed_on = data.get("parents_informed_on") or None
     report_id = conn.execute(
         "INSERT INTO case_reports (case_id, submission_id, institution, period, report_date, recipient,"
-        " risk_groups, unexcused_lessons, has_iap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " risk_groups, unexcused_lessons, has_iap, legal_basis, parents_informed, parents_informed_on)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (case_id, submission_id, institution, sub.period or 0, report_date, str(data.get("recipient") or ""),
-         json.dumps(risk), lessons, int(bool(data.get("has_iap"))))).lastrowid
+         json.dumps(risk), lessons, int(bool(data.get("has_iap"))), basis, int(informed), informed_on)).lastrowid
     conn.execute(
         "INSERT INTO case_report_text (report_id, pupil_name, pupil_class, pupil_birth_date, head_name,"
-        " head_phone, head_email, situation, actions, why_unsolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " head_phone, head_email, situation, actions, why_unsolved, legal_basis_other)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (report_id, data["pupil_name"], data.get("pupil_class") or "", birth, data.get("head_name") or "",
          data.get("head_phone") or "", data.get("head_email") or "", data.get("situation") or "",
-         data.get("actions") or "", data.get("why_unsolved") or ""))
+         data.get("actions") or "", data.get("why_unsolved") or "", data.get("legal_basis_other") or ""))
     return {"case_id": case_id, "report_date": report_date, "recipient": data.get("recipient"),
-            "risk_groups": risk, "unexcused_lessons": lessons, "has_iap": bool(data.get("has_iap"))}
+            "risk_groups": risk, "unexcused_lessons": lessons, "has_iap": bool(data.get("has_iap")),
+            "legal_basis": basis, "parents_informed": informed, "parents_informed_on": informed_on}
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,10 @@ class CaseReport:
     situation: str
     actions: str
     why_unsolved: str
+    legal_basis: str | None = None
+    legal_basis_other: str = ""
+    parents_informed: bool | None = None
+    parents_informed_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,27 +147,41 @@ def get_case(conn: sqlite3.Connection, case_id: str) -> Case | None:
     return Case(row[0], row[1], row[2], row[3], row[4], row[5] is not None, row[6] or "", row[7] or "")
 
 
-def case_reports(conn: sqlite3.Connection, case_id: str, only_unconsidered: bool = False) -> list[CaseReport]:
-    """The reports of a case with their narratives, oldest first (purged reports are left out)."""
+#: Reports a meeting on day ? can consider: dated no later than that day (a report dated after the
+#: receipt day is refused at intake, so this also keeps reports received after a planned meeting out).
+_BEFORE = " AND r.report_date <= ?"
+
+
+def case_reports(conn: sqlite3.Connection, case_id: str, only_unconsidered: bool = False,
+                 before: date | None = None) -> list[CaseReport]:
+    """The reports of a case with their narratives, oldest first (purged reports are left out);
+    ``before``: only those dated on or before that day."""
     sql = ("SELECT r.id, r.institution, r.report_date, t.pupil_name, t.pupil_class, t.situation, t.actions,"
-           " t.why_unsolved FROM case_reports r JOIN case_report_text t ON t.report_id = r.id"
-           " WHERE r.case_id = ?" + (" AND r.meeting_id IS NULL" if only_unconsidered else "")
+           " t.why_unsolved, r.legal_basis, t.legal_basis_other, r.parents_informed, r.parents_informed_on"
+           " FROM case_reports r JOIN case_report_text t ON t.report_id = r.id WHERE r.case_id = ?"
+           + (" AND r.meeting_id IS NULL" if only_unconsidered else "") + (_BEFORE if before else "")
            + " ORDER BY r.report_date, r.id")
-    return [CaseReport(*row) for row in conn.execute(sql, (case_id,))]
+    args = (case_id,) + ((before.isoformat(),) if before else ())
+    out = []
+    for row in conn.execute(sql, args):
+        informed = None if row[10] is None else bool(row[10])
+        out.append(CaseReport(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9],
+                              informed, row[11]))
+    return out
 
 
-def agenda_cases(conn: sqlite3.Connection) -> list[tuple[Case, list[CaseReport]]]:
-    """Open cases for the next meeting: reported since they were last considered, or still under
-    consideration (izskatīšanā); each with its reports not yet considered, oldest case first."""
+def agenda_cases(conn: sqlite3.Connection, day: date) -> list[tuple[Case, list[CaseReport]]]:
+    """Open cases for the meeting on ``day``: reported (dated by that day) since they were last considered,
+    or still under consideration (izskatīšanā); each with those reports, oldest case first."""
     rows = conn.execute(
         "SELECT c.case_id FROM cases c JOIN case_identity i ON i.case_id = c.case_id"
         " WHERE c.status IN (?, ?) AND c.purged_at IS NULL"
         " AND (c.status = ? OR EXISTS (SELECT 1 FROM case_reports r WHERE r.case_id = c.case_id"
-        " AND r.meeting_id IS NULL)) ORDER BY c.opened_on, c.case_id",
-        (*OPEN_CASE_STATUSES, CASE_IN_REVIEW)).fetchall()
+        " AND r.meeting_id IS NULL" + _BEFORE + ")) ORDER BY c.opened_on, c.case_id",
+        (*OPEN_CASE_STATUSES, CASE_IN_REVIEW, day.isoformat())).fetchall()
     out = []
     for (case_id,) in rows:
         case = get_case(conn, case_id)
         assert case is not None
-        out.append((case, case_reports(conn, case_id, only_unconsidered=True)))
+        out.append((case, case_reports(conn, case_id, only_unconsidered=True, before=day)))
     return out

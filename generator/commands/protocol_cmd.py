@@ -85,18 +85,10 @@ def blank_cmd(pdf: bool) -> None:
 @domain_errors
 def final_cmd(number: int, year: int | None, pdf: bool) -> None:
     """Galīgo protokolu no pieņemtās F5 veidlapas izveido vēlreiz (piemēram, pēc veidnes labošanas)."""
-    from ..cases.meetings import find_meeting, load_meeting
-    from ..core.errors import CaseError
-    from ..protocols import write_final
-    from ..store import open_store
+    from ..protocols import final_again
 
     ws = get_workspace()
-    year = year or date.today().year
-    with open_store(ws) as store, store.transaction() as conn:
-        mid = find_meeting(conn, year, number)
-        if mid is None or load_meeting(conn, mid).state != "held":
-            raise CaseError(f"{year}. gada protokola Nr. {number} aizpildītā veidlapa F5 vēl nav pieņemta")
-        path = write_final(conn, ws, mid)
+    path = final_again(ws, year or date.today().year, number)
     click.echo(f"Galīgais protokols: {_rel(ws.root, path)}")
     if pdf:
         click.echo(f"PDF: {_rel(ws.root, _pdf(path))}")

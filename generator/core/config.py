@@ -259,6 +259,10 @@ class CooperationGroup(Strict):
     members: list[GroupMember] = Field(default_factory=list)
     meeting_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
     retention_years: int = Field(default=5, ge=0, description="Years a closed case's personal data is kept")
+    inactive_years: int = Field(default=3, ge=1, description="Years an open case may stay without activity "
+                                "before its personal data is erased (after warning the board)")
+    purge_warning_days: int = Field(default=30, ge=0, description="Days between warning the board about an "
+                                    "inactive open case and erasing it")
 
 
 class Goal(Strict):
@@ -402,6 +406,13 @@ class Config(Strict):
     def reporting_institutions(self) -> list[Institution]:
         """Institutions asked for an F1 in some year of the plan (see :meth:`owes_f1`)."""
         return [i for i in self.institutions if self.owes_f1(i)]
+
+    def computed_from_forms(self, metric: str) -> bool:
+        """Whether an indicator ``metric`` can be computed from the forms this config asks for: a school
+        metric needs a school that submits F2 (Rīga's programme names none); otherwise the board enters it."""
+        if metric not in METRIC_KEYS:
+            return False
+        return metric not in SCHOOL_METRICS or any(s.reports is not False for s in self.schools)
 
     def owes_f1(self, inst: Institution, years: set[int] | None = None) -> bool:
         """Whether ``inst`` is asked for its activity report (F1) for a period of ``years`` (None: any year).

@@ -157,11 +157,10 @@ def config_warnings(cfg: Config) -> list[str]:
     (Rīga's programme names no schools) — their values can only come from the board's F4.
     """
     warnings: list[str] = []
-    if any(s.reports is not False for s in cfg.schools):
-        return warnings
     for n, ind in enumerate(cfg.plan.indicators):
         for r, row in enumerate(ind.rows):
-            if ind.row_metric(row) in SCHOOL_METRICS:
+            metric = ind.row_metric(row)
+            if metric in SCHOOL_METRICS and not cfg.computed_from_forms(metric):
                 path = f"plan.indicators[{n}].rows[{r}].metric" if row.metric else f"plan.indicators[{n}].metric"
                 warnings.append(f"{path}: {NO_SCHOOLS.format(number=ind.number)}")
                 break

@@ -34,6 +34,34 @@ CLOSED_CASE_STATUSES = ("atrisināts", "nodots bāriņtiesai")
 CASE_STATUSES = OPEN_CASE_STATUSES + CLOSED_CASE_STATUSES
 #: Pseudonymous case id as printed in the F5 and the protocols.
 CASE_ID_RE = re.compile(r"^L-[A-Z2-7]{10}$")
+#: Kinds of a meeting's agenda item and how the F5 shows them.
+AGENDA_ITEM_KINDS: dict[str, str] = {"case": "Gadījums", "plan_review": "Plāna izpilde", "follow_up": "Lēmumu izpilde",
+                                     "budget": "Budžets", "other": "Cits jautājums"}
+#: What the cooperation group decides about a case.
+DECISION_KINDS: dict[str, str] = {
+    "support": "atbalsta pasākums",
+    "social_service": "nodot sociālajam dienestam",
+    "orphans_court": "nodot bāriņtiesai",
+    "police": "nodot pašvaldības policijai",
+    "closed": "lieta slēgta",
+}
+#: Referrals and the institution that receives them (the decision's owner when none is named).
+REFERRAL_TO: dict[str, str] = {"social_service": "Sociālais dienests", "orphans_court": "Bāriņtiesa",
+                               "police": "Pašvaldības policija"}
+#: Referrals as the annual report counts them ("Lietas nodotas: sociālajam dienestam — 2").
+REFERRAL_DATIVE: dict[str, str] = {"social_service": "sociālajam dienestam", "orphans_court": "bāriņtiesai",
+                                   "police": "pašvaldības policijai"}
+#: A decision is open until a meeting records it fulfilled.
+DECISION_STATES = ("open", "done")
+#: What the next meeting records about an open decision.
+DECISION_RESULTS: dict[str, str] = {"done": "izpildīts", "not_done": "nav izpildīts", "changed": "mainīts"}
+#: On which basis a school reports a pupil in F3.
+LEGAL_BASES: dict[str, str] = {
+    "mk89": "MK noteikumi Nr. 89 (neattaisnoti kavējumi)",
+    "support_plan": "skolas atbalsta plāns",
+    "parent_request": "vecāku lūgums",
+    "other": "cits pamats",
+}
 
 #: A submission's state in the store, and the states `pmp status` shows, with their Latvian names.
 SUBMISSION_STATES = ("accepted", "superseded", "rejected")

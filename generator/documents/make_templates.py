@@ -16,13 +16,44 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 from ..core.workspace import resources_dir
 
+#: The one font the templates name. Every Windows and macOS has it; on Linux, Liberation Serif (Debian:
+#: fonts-liberation2) has the same metrics, so LibreOffice breaks lines and pages where Word does.
 FONT = "Times New Roman"
+#: Text language: Word and LibreOffice spell-check (and hyphenate, if asked) in Latvian.
+LANGUAGE = "lv-LV"
+_DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def portable_fonts(doc: DocxDocument) -> None:
+    """Make :data:`FONT` the only font the document names, and Latvian its language.
+
+    python-docx's blank document takes its defaults and every built-in style without a font of its own
+    (Title, the headings, quotes, captions) from the theme, which names Calibri and Cambria: macOS has
+    neither without Office, and Linux renders them only with Carlito/Caladea installed.
+    """
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    rfonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), LANGUAGE)
+    theme = doc.part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme.blob)
+    for latin in root.iterfind(f".//{{{_DRAWING_NS}}}fontScheme/*/{{{_DRAWING_NS}}}latin"):
+        latin.set("typeface", FONT)
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _base(landscape: bool) -> DocxDocument:
@@ -35,6 +66,7 @@ def _base(landscape: bool) -> DocxDocument:
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(1.5 if landscape else 2.5))
     section.top_margin = section.bottom_margin = Cm(1.5 if landscape else 2.0)
+    portable_fonts(doc)
     styles = doc.styles
     normal = styles["Normal"]
     normal.font.name = FONT

@@ -75,7 +75,8 @@ from .coop_summary import summarise_records
 from .dataset import Dataset
 
 __all__ = ["ACHIEVED", "ASSESSMENTS", "LAGGING", "NO_DATA", "NOT_ASSESSABLE", "PROGRESSING", "IndicatorValue",
-           "Metric", "METRICS", "assess", "compute", "fmt", "indicator_values", "num", "pupils", "with_unit"]
+           "Metric", "METRICS", "assess", "compute", "computation_notes", "fmt", "indicator_values", "num",
+           "pupils", "with_unit"]
 
 BASIC = tuple(s for s in STAGES if s in BASIC_STAGES)
 SECONDARY = tuple(s for s in STAGES if s not in BASIC_STAGES)
@@ -463,3 +464,18 @@ def indicator_values(cfg: Config, ds: Dataset) -> list[IndicatorValue]:
     milestone = next_milestone(cfg.period.milestones, ds.period.year)
     return [indicator_value(cfg, ds, ind, n, milestone)
             for ind in cfg.plan.indicators for n in range(len(ind.rows))]
+
+
+def computation_notes(values: list[IndicatorValue]) -> list[str]:
+    """How each computed value of the indicator table was obtained, one Latvian line per row, for the
+    report to print under the table ("the report says how it was computed"); a board value (F4) that
+    replaced a computed one says so, with the computed value."""
+    out = []
+    for v in values:
+        label = v.indicator.number + (f" ({v.row.label})" if v.row.label else "")
+        if v.origin in ("F2", "F5"):
+            out.append(f"{label}: {v.method}.")
+        elif v.origin == "F4" and v.computed is not None:
+            out.append(f"{label}: izmantota pārvaldes vērtība (F4); no veidlapām aprēķinātā vērtība "
+                       f"{with_unit(v.computed, v.indicator.unit)} ({v.method}) nav izmantota.")
+    return out

@@ -102,7 +102,11 @@ def write_marked_copy(sub: Submission, cfg: Config, dest: Path) -> Path:
     marks: Marks = {}
     for m in sub.messages:
         if m.sheet and m.cell:
-            key = (m.sheet, m.cell)
+            # Where rows were inserted or deleted, a message names the cell the school sees; the copy is
+            # the form as written, so the mark goes to the field's own cell (none for rows it lacks).
+            key = sub.cell_map.get((m.sheet, m.cell)) if sub.cell_map else (m.sheet, m.cell)
+            if key is None:
+                continue
             prefix = "Kļūda" if m.level == "error" else "Brīdinājums"
             marks[key] = (marks[key] + "\n" if key in marks else "") + f"{prefix}: {m.text}"
     ctx = _context(cfg, period, sub.institution)

@@ -37,7 +37,8 @@ def _outcomes(grade: str, stage: str) -> tuple[Field, ...]:
         _count(f"grade{grade}.certificate", f"Saņēma {'apliecību' if grade == '9' else 'atestātu'}", stage=stage,
                help=f"Izglītojamie, kuri saņēma {'apliecību par vispārējo pamatizglītību' if grade == '9' else 'atestātu par vispārējo vidējo izglītību'}."),
         _count(f"grade{grade}.report_only", "Saņēma tikai liecību", stage=stage,
-               help="Apliecības + tikai liecības kopā jābūt vienādam ar izglītojamo skaitu."),
+               help=f"{'Apliecību' if grade == '9' else 'Atestātu'} un tikai liecību saņēmušo kopā jābūt "
+                    f"tikpat, cik {grade}. klasē mācījās mācību gada beigās."),
     )
 
 
@@ -102,7 +103,8 @@ PAGE_MAIN = Sheet(
             _count("teachers_total", "Pedagogu skaits kopā"),
             _count("teachers_trained", "Pedagogi, kuri apguvuši PMP riska pazīmju atpazīšanu"),
         ) + tuple(Field(f"support_staff.{k}", f"{lbl} (slodzes)", "float", required=True,
-                        help="Slodžu skaits, piemēram 0,5; ja nav — 0.") for k, lbl in SUPPORT_STAFF.items())),
+                        help=f"{lbl}: slodžu skaits skolā, piemēram 0,5; ja šāda amata nav — 0.")
+                  for k, lbl in SUPPORT_STAFF.items())),
         Section("7. PMP prevencijas darbs", (
             Field("has_pmp_plan", "Skolai ir PMP prevencijas darba plāns", "choice", required=True, choices="yesno"),
             _note("measures_needed", "Nepieciešamie pasākumi PMP mazināšanai", "Kas vēl būtu vajadzīgs."),

@@ -6,11 +6,19 @@ from statistics is the intake's business.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..core import lv
+from ..core import period as core_period
 from ..core.config import InstitutionKind
-from ..core.vocab import RISK_GROUPS
-from .fields import Field, FormContext, FormDef, Section, Sheet
+from ..core.vocab import LEGAL_BASES, RISK_GROUPS
+from . import f5
+from .fields import CHOICE_LISTS, Field, FormContext, FormDef, Section, Sheet
+
+if TYPE_CHECKING:
+    from .validate import Checker
+
+CHOICE_LISTS.setdefault("legal_basis", lambda ctx: [(k, v) for k, v in LEGAL_BASES.items()])
 
 PAGE = Sheet(
     name="Ziņojums",
@@ -41,20 +49,51 @@ PAGE = Sheet(
             Field("why_unsolved", "Kāpēc situāciju neizdodas atrisināt", required=True, lines=4),
             Field("date", "Datums", "date", required=True, help="Ziņojuma datums, piemēram 12.03.2025."),
         )),
+        Section("Ziņošanas pamats un vecāku informēšana", (
+            Field("legal_basis", "Ziņošanas pamats", "choice", required=True, choices="legal_basis",
+                  help="MK noteikumi Nr. 89: kā skola informē vecākus un iestādes par neattaisnotiem kavējumiem."),
+            Field("legal_basis_other", "Cits pamats (kāds)", help="Tikai, ja izvēlēts “cits pamats”."),
+            Field("parents_informed", "Vecāki informēti par ziņojumu", "choice", required=True, choices="yesno"),
+            Field("parents_informed_on", "Vecāki informēti (datums)", "date", in_period=False,
+                  help="Piemēram 10.03.2025."),
+        )),
     ),
 )
+
+
+def check(chk: Checker) -> None:
+    """Dates no later than the day the report arrives; the basis and the parents' notice consistent."""
+    received = core_period.today()
+    dates = {k: chk.get(k) for k in ("date", "pupil_birth_date", "parents_informed_on")}
+    for key, what in (("date", "Ziņojuma datums"), ("parents_informed_on", "Vecāku informēšanas datums"),
+                      ("pupil_birth_date", "Dzimšanas datums")):
+        if dates[key] and dates[key] > received.isoformat():
+            chk.error(key, f"{what} {f5.dmy(dates[key])} ir nākotnē (ziņojums saņemts "
+                      f"{lv.date_short(received)}). Ierakstiet pareizo datumu.")
+    if chk.get("legal_basis") == "other" and not chk.get("legal_basis_other"):
+        chk.error("legal_basis_other", "Izvēlēts cits pamats: ierakstiet, kāds ir ziņošanas pamats.")
+    informed, on = chk.get("parents_informed"), dates["parents_informed_on"]
+    if informed is True and not on:
+        chk.error("parents_informed_on", "Ierakstiet datumu, kad vecāki tika informēti.")
+    elif informed is False and on:
+        chk.warning("parents_informed_on", "Norādīts, ka vecāki nav informēti, bet ir ierakstīts datums. "
+                    "Pārbaudiet, vai vecāki tika informēti.")
+    elif informed is False:
+        chk.warning("parents_informed", "Vecāki nav informēti par ziņojumu. Informējiet vecākus, ja vien tas "
+                    "nav pretrunā ar bērna interesēm.")
 
 
 def _finish(data: dict[str, Any], ctx: FormContext) -> dict[str, Any]:
     flags = data.pop("risk_groups", {}) or {}
     data["risk_groups"] = [k for k in RISK_GROUPS if flags.get(k) is True]
     data["has_iap"] = bool(data.get("has_iap"))
+    data["parents_informed"] = bool(data.get("parents_informed"))
     return data
 
 
 FORM = FormDef(
     form_id="F3",
-    version=1,
+    version=2,
     title="Ziņojums par izglītojamo",
     slug="zinojums_par_izglitojamo",
     sheets=(PAGE,),
@@ -67,4 +106,5 @@ FORM = FormDef(
         "Katram izglītojamajam aizpildiet atsevišķu failu (kopējiet tukšo veidlapu).",
     ),
     finish=_finish,
+    rules=check,
 )

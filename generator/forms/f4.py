@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..core import lv
-from ..core.config import MANUAL, InstitutionKind
+from ..core.config import InstitutionKind
 from .fields import Field, FormContext, FormDef, Sheet, Table
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def _rows(ctx: FormContext) -> list[dict[str, Any]]:
             out.append({
                 "indicator": ind.number, "title": ind.title, "row_label": row.label, "unit": ind.unit,
                 "baseline": base, "targets": targets,
-                "how": MANUAL_LABEL if ind.row_metric(row) == MANUAL else COMPUTED,
+                "how": COMPUTED if ctx.cfg.computed_from_forms(ind.row_metric(row)) else MANUAL_LABEL,
                 "source": ind.source,
             })
     return out
@@ -97,7 +97,8 @@ FORM = FormDef(
     applies_to=lambda inst, cfg: inst.kind == InstitutionKind.education_board,
     instructions=(
         "Aizpilda izglītības pārvalde: katra plāna rādītāja faktiskā vērtība pārskata periodā.",
-        "Rādītājus, kurus aprēķina no skolu F2 veidlapām, var atstāt tukšus.",
+        "Rādītājus, kurus aprēķina no skolu F2 veidlapām, var atstāt tukšus; ja vērtību ierakstāt, pārskatā "
+        "tiek izmantota tā (ar šeit norādīto datu avotu), nevis aprēķinātā.",
         "Vērtība var būt skaitlis vai teksts; datu avotā norādiet, no kurienes tā ņemta.",
     ),
     finish=_finish,

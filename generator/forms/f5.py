@@ -9,11 +9,23 @@ the workbook to the inbox. A rejected F5's marked copy is rebuilt with :func:`co
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..core import lv
+from ..core import period as core_period
 from ..core.config import KIND_GROUP_LABELS, Config, InstitutionKind
-from ..core.vocab import CASE_ID_RE, CASE_STATUSES
+from ..core.vocab import (
+    AGENDA_ITEM_KINDS,
+    CASE_ID_RE,
+    CASE_STATUSES,
+    CLOSED_CASE_STATUSES,
+    DECISION_KINDS,
+    DECISION_RESULTS,
+    REFERRAL_TO,
+)
 from .fields import CHOICE_LISTS, Field, FormContext, FormDef, Section, Sheet, Table
 
 if TYPE_CHECKING:
@@ -22,11 +34,22 @@ if TYPE_CHECKING:
 
 
 #: Agenda item kinds and how the workbook shows them.
-ITEM_KINDS = {"case": "Gadījums", "plan_review": "Plāna izpilde", "budget": "Budžets", "other": "Cits jautājums"}
+ITEM_KINDS = AGENDA_ITEM_KINDS
 _KIND_BY_LABEL = {label: code for code, label in ITEM_KINDS.items()}
+#: A decision's reference in the follow-up table: "<protocol number>/<year>.<decision number>".
+DECISION_REF = re.compile(r"^(\d{1,3})/(\d{4})\.(\d{1,3})$")
 
-# The status list is the F5's own; registering it here keeps fields.py free of cooperation-group words.
+# The lists are the F5's own; registering them here keeps fields.py free of cooperation-group words.
 CHOICE_LISTS.setdefault("case_status", lambda ctx: [(s, s) for s in CASE_STATUSES])
+CHOICE_LISTS.setdefault("decision_kind", lambda ctx: [(k, v) for k, v in DECISION_KINDS.items()])
+CHOICE_LISTS.setdefault("decision_result", lambda ctx: [(k, v) for k, v in DECISION_RESULTS.items()])
+
+
+def decision_ref(number: int, year: int, seq: int) -> str:
+    """How the follow-up table names decision ``seq`` of protocol ``number`` of ``year``."""
+    return f"{number}/{year}.{seq}"
+
+
 
 
 @dataclass
@@ -34,6 +57,7 @@ class MeetingContext(FormContext):
     """A :class:`FormContext` with one meeting's agenda rows (locked column key -> text)."""
 
     agenda: list[dict[str, Any]] = field(default_factory=list)
+    follow_up: list[dict[str, Any]] = field(default_factory=list)
 
 
 def member_rows(cfg: Config) -> list[dict[str, Any]]:
@@ -116,9 +140,57 @@ OTHER = Sheet(
 )
 
 
-def check(chk: Checker) -> None:
-    """Agenda rows must be the ones the tool wrote; every case needs a status, and should have a decision."""
+DECISION_COLUMNS = (
+    Field("item", "Jautājuma Nr.", "int", min=1, width=10,
+          help="Gadījuma rindas Nr. lapā “Darba kārtība”."),
+    Field("kind", "Lēmuma veids", "choice", choices="decision_kind", width=26),
+    Field("task", "Kas jādara", width=42, lines=3),
+    Field("responsible", "Atbildīgā iestāde(s)", width=28, lines=2,
+          help="Nodošanai var neaizpildīt: atbild iestāde, kurai lietu nodod."),
+    Field("deadline", "Termiņš", "date", in_period=False, width=14),
+    Field("referred_on", "Nodots (datums)", "date", in_period=False, width=14,
+          help="Tikai nodošanai; ja tukšs — sanāksmes datums."),
+)
 
+DECISIONS = Sheet(
+    name="Lēmumi",
+    title="Lēmumi par gadījumiem: atbildīgie un termiņi",
+    widths=tuple(c.width for c in DECISION_COLUMNS),
+    landscape=True,
+    blocks=(Table("decisions", "Lēmumi", DECISION_COLUMNS, rows=15,
+                  help="Katram lēmumam sava rinda; vienam gadījumam var būt vairāki lēmumi."),),
+)
+
+FOLLOW_UP_COLUMNS = (
+    Field("ref", "Lēmums", locked=True, width=10),
+    Field("case_id", "Lieta", locked=True, width=14),
+    Field("task", "Kas bija jādara", locked=True, width=40, lines=4),
+    Field("responsible", "Atbildīgie", locked=True, width=24, lines=2),
+    Field("deadline", "Termiņš", locked=True, width=12),
+    Field("result", "Izpilde", "choice", choices="decision_result", width=14),
+    Field("outcome", "Rezultāts, komentārs", width=36, lines=4),
+    Field("new_deadline", "Jauns termiņš", "date", in_period=False, width=14,
+          help="Obligāts, ja lēmums mainīts."),
+)
+
+FOLLOW_UP = Sheet(
+    name="Lēmumu izpilde",
+    title="Iepriekšējās sanāksmēs pieņemto lēmumu izpilde",
+    widths=tuple(c.width for c in FOLLOW_UP_COLUMNS),
+    landscape=True,
+    blocks=(Table("follow_up", "Atvērtie lēmumi", FOLLOW_UP_COLUMNS, rows=0,
+                  prefill=lambda ctx: list(getattr(ctx, "follow_up", [])),
+                  help="Katram lēmumam izvēlieties “izpildīts”, “nav izpildīts” vai “mainīts”."),),
+)
+
+NO_FUTURE = ("Sanāksmes datums {day} ir nākotnē (veidlapa saņemta {today}). Protokolu "
+             "iesniedz pēc sanāksmes: pārbaudiet datumu.")
+
+
+def _check_agenda(chk: Checker) -> dict[int, dict[str, Any]]:
+    """Agenda rows are the ones the tool wrote; returns the case rows by their number."""
+
+    cases: dict[int, dict[str, Any]] = {}
     for index, row in chk.rows("agenda"):
         kind = _KIND_BY_LABEL.get(str(row.get("kind") or ""))
         if kind is None:
@@ -136,6 +208,83 @@ def check(chk: Checker) -> None:
         if not row.get("decision"):
             chk.row_warning("agenda", index, "decision", "Lēmums nav ierakstīts. Ierakstiet sanāksmes lēmumu "
                             "par šo gadījumu.")
+        if str(row.get("nr") or "").isdigit():
+            cases[int(str(row["nr"]))] = row
+    return cases
+
+
+def _check_decisions(chk: Checker, cases: dict[int, dict[str, Any]], day: date | None) -> None:
+    """Each decision names a case row of the agenda, its kind, owner and deadline."""
+    for index, row in chk.rows("decisions"):
+        if not any(row.get(k) not in (None, "", 0) for k in ("item", "kind", "task", "responsible", "deadline")):
+            continue
+        item, kind = row.get("item"), row.get("kind")
+        if item is None:
+            chk.row_error("decisions", index, "item", "Norādiet gadījuma rindas Nr. no lapas “Darba kārtība”.")
+        elif item not in cases:
+            chk.row_error("decisions", index, "item", f"Darba kārtībā nav gadījuma ar Nr. {item}. Lēmumu "
+                          "izpildi uzskaita gadījumiem: norādiet gadījuma rindas Nr.")
+        elif kind == "closed" and cases[item].get("status") not in CLOSED_CASE_STATUSES:
+            chk.row_warning("decisions", index, "kind", "Lēmums “lieta slēgta”, bet darba kārtībā lietas "
+                            f"statuss ir “{cases[item].get('status') or '—'}”. Pārbaudiet lietas statusu.")
+        if kind is None:
+            chk.row_error("decisions", index, "kind", "Norādiet lēmuma veidu: "
+                          + ", ".join(f"“{v}”" for v in DECISION_KINDS.values()) + ".")
+            continue
+        if kind == "closed":
+            continue
+        if kind == "support" and not row.get("task"):
+            chk.row_error("decisions", index, "task", "Ierakstiet, kas jādara (atbalsta pasākums).")
+        if kind == "support" and not row.get("responsible"):
+            chk.row_error("decisions", index, "responsible", "Ierakstiet atbildīgo iestādi.")
+        deadline = row.get("deadline")
+        if not deadline:
+            chk.row_error("decisions", index, "deadline", "Ierakstiet termiņu, līdz kuram lēmums jāizpilda.")
+        elif day is not None and deadline < day.isoformat():
+            chk.row_error("decisions", index, "deadline", f"Termiņš {dmy(deadline)} ir pirms sanāksmes "
+                          f"({lv.date_short(day)}). Ierakstiet termiņu pēc sanāksmes datuma.")
+        referred = row.get("referred_on")
+        if referred and kind not in REFERRAL_TO:
+            chk.row_warning("decisions", index, "referred_on", "Nodošanas datums attiecas tikai uz lietas "
+                            "nodošanu citai iestādei; šim lēmumam tas netiks ņemts vērā.")
+        elif referred and referred > core_period.today().isoformat():
+            chk.row_error("decisions", index, "referred_on", f"Nodošanas datums {dmy(referred)} ir nākotnē. "
+                          "Ierakstiet dienu, kad lieta nodota (vai atstājiet tukšu).")
+
+
+def _check_follow_up(chk: Checker, day: date | None) -> None:
+    for index, row in chk.rows("follow_up"):
+        if not DECISION_REF.match(str(row.get("ref") or "")):
+            chk.row_error("follow_up", index, "ref", "Lēmuma numurs ir bojāts. Izmantojiet sagatavoto "
+                          "protokola veidlapu un nemainiet aizsargātās šūnas.")
+            continue
+        result, new = row.get("result"), row.get("new_deadline")
+        if result is None:
+            chk.row_warning("follow_up", index, "result", "Izpilde nav norādīta: lēmums paliek atvērts un būs "
+                            "nākamās sanāksmes darba kārtībā.")
+        elif result == "changed" and not new:
+            chk.row_error("follow_up", index, "new_deadline", "Lēmums mainīts: ierakstiet jauno termiņu "
+                          "(un komentārā — kas mainīts).")
+        if new and day is not None and new < day.isoformat():
+            chk.row_error("follow_up", index, "new_deadline", f"Jaunais termiņš {dmy(new)} ir pirms "
+                          f"sanāksmes ({lv.date_short(day)}).")
+
+
+def dmy(iso: str) -> str:
+    """An ISO date as schools write it ("15.03.2026")."""
+    return lv.date_short(date.fromisoformat(iso))
+
+
+def check(chk: Checker) -> None:
+    """Agenda rows must be the ones the tool wrote; every case needs a status, and should have a decision;
+    decisions name a case, owner and deadline; the meeting is not dated after the form arrived."""
+    raw_day = chk.get("date")
+    day = date.fromisoformat(raw_day) if raw_day else None
+    if day is not None and day > core_period.today():
+        chk.error("date", NO_FUTURE.format(day=lv.date_short(day), today=lv.date_short(core_period.today())))
+    cases = _check_agenda(chk)
+    _check_decisions(chk, cases, day)
+    _check_follow_up(chk, day)
     if not any(p.get("present") for _, p in chk.rows("members")):
         chk.warning("chair", "Neviens grupas loceklis nav atzīmēts kā klātesošs. Atzīmējiet klātesošos "
                     "lapā “Sanāksme”.")
@@ -153,6 +302,8 @@ def _finish(data: dict[str, Any], ctx: FormContext) -> dict[str, Any]:
         })
     data["items"] = items
     data["other"] = [r for r in data.get("other", []) if any(r.get(k) for k in ("title", "discussed", "decision"))]
+    data["decisions"] = [r for r in data.get("decisions", []) if r.get("item") and r.get("kind")]
+    data["follow_up"] = [r for r in data.get("follow_up", []) if DECISION_REF.match(str(r.get("ref") or ""))]
     return data
 
 
@@ -165,21 +316,27 @@ def agenda_row(item: dict[str, Any]) -> dict[str, Any]:
 def context_from_submission(ctx: FormContext, sub: Submission) -> FormContext:
     """The context a read F5 was written with (its agenda comes from the workbook itself)."""
     rows = [agenda_row(i) for i in sub.data.get("items", [])]
-    return MeetingContext(ctx.cfg, ctx.period, ctx.institution, agenda=rows)
+    follow = [{k: r.get(k) or "" for k in ("ref", "case_id", "task", "responsible", "deadline")}
+              for r in sub.data.get("follow_up", [])]
+    return MeetingContext(ctx.cfg, ctx.period, ctx.institution, agenda=rows, follow_up=follow)
 
 
 FORM = FormDef(
     form_id="F5",
-    version=1,
+    version=2,
     title="Sanāksmes protokols",
     slug="sanaksmes_protokols",
-    sheets=(MEETING, AGENDA, OTHER),
+    sheets=(MEETING, AGENDA, DECISIONS, FOLLOW_UP, OTHER),
     applies_to=lambda inst, cfg: inst.kind == InstitutionKind.education_board,
     instructions=(
         "Sadarbības grupas sanāksmes protokols. Veidlapu sagatavo `pmp protocol new`; aizpilda protokolists.",
         "Lapā “Sanāksme” ierakstiet vietu, laiku, vadītāju, protokolistu un atzīmējiet klātesošos.",
         "Lapā “Darba kārtība” katram jautājumam ierakstiet, kas ziņoja, kas izskatīts un kāds lēmums "
         "pieņemts; gadījumiem izvēlieties lietas statusu.",
+        "Lapā “Lēmumi” katram lēmumam par gadījumu norādiet gadījuma Nr., lēmuma veidu, kas jādara, atbildīgo "
+        "iestādi un termiņu; lietas nodošanai — arī nodošanas datumu.",
+        "Lapā “Lēmumu izpilde” par katru iepriekš pieņemto lēmumu norādiet, vai tas izpildīts, nav izpildīts "
+        "vai mainīts (mainītam — jauno termiņu), un rezultātu.",
         "Veidlapā ir bērnu personas dati: glabājiet un sūtiet to tikai noteiktajā kārtībā.",
     ),
     finish=_finish,

@@ -201,7 +201,9 @@ def _f3(rng: random.Random, ctx: FormContext) -> tuple[dict[str, Any], dict[str,
         "actions": "Sarunas ar izglītojamo un vecākiem, atbalsta komandas sanāksme, IAP izstrāde.",
         "why_unsolved": "Vecāki nesadarbojas, ģimenei nepieciešams sociālā dienesta atbalsts.",
         "date": _day(rng, ctx.period),
+        "legal_basis": ctx.choices("legal_basis")[0][1], "parents_informed": "jā",
     }
+    v["parents_informed_on"] = v["date"]
     for key in rng.sample(list(RISK_GROUPS), rng.randint(1, 3)):
         v[f"risk_groups.{key}"] = "jā"
     return v, {}

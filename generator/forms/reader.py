@@ -1,4 +1,8 @@
-"""Reading a filled workbook back: cell values through python-calamine, then the definition's checks.
+"""Reading a filled workbook back: locate its regions, read their cells, then the definition's checks.
+
+Regions are found by the defined names the writer adds (``locate.py``), so rows a person inserted or
+deleted, or a renamed sheet, move nothing: every field is read from its own cell and every row of a
+table up to its end. What cannot be located with certainty is one message, never values from wrong cells.
 
 Speed matters (the intake reads every submission): cells are read by python-calamine (a compiled
 reader, many times faster than openpyxl, which stays for writing workbooks). What calamine does not
@@ -18,10 +22,11 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..core.config import Config
 from ..core.period import Period
 from .definitions import FORMS
-from .fields import INSTITUTION_CELL, PERIOD_CELL, FormContext, FormDef, Layout, layout
+from .fields import INSTITUTION_CELL, PERIOD_CELL, FormContext, FormDef, Layout, TableSlot, layout
+from .locate import MAX_EXTRA_ROWS, LayoutProblem, Located, TablePlace, locate
 from .package import CellError, Package, PackageError, open_package
 from .submission import Message, Submission
-from .validate import check
+from .validate import Cells, RawRows, check
 from .values import clean_text, is_empty
 from .writer import META_SHEET, NOT_APPLICABLE
 
@@ -29,6 +34,10 @@ NOT_OURS = ("Šī darbgrāmata nav PMP veidlapa (tajā nav veidlapas metadatu). 
             "pārvaldes sagatavoto veidlapu un nosūtiet to.")
 NOT_XLSX = ("Failu nevar atvērt kā Excel darbgrāmatu (.xlsx); tas ir bojāts vai cita formāta. "
             "Saglabājiet veidlapu Excel formātā (.xlsx) un nosūtiet vēlreiz.")
+BELOW_TABLE = ("Šī rinda ir zem tabulas “{title}” beigām, tāpēc tās datus nevar nolasīt. Ievietojiet jaunu rindu "
+               "tabulas iekšpusē (virs tās pēdējās rindas) un pārnesiet datus tur.")
+#: Rows read below the last region of a sheet, to find values typed just under a table.
+_BELOW = 30
 UNREADABLE = ("Veidlapu neizdevās nolasīt ({detail}). Izmantojiet izglītības pārvaldes sagatavoto "
               "veidlapu un nemainiet tās struktūru.")
 
@@ -76,16 +85,11 @@ class _Book:
         """The first ``nrows`` rows (all when None) of ``sheet`` from A1, ``width`` values each, errors
         as :class:`CellError`."""
         data = self.calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-        errors = self.package.error_cells(sheet)
-        out = []
-        for n, row in enumerate(data, start=1):
-            values = [_cell(v) for v in row[:width]]
-            values += [None] * (width - len(values))
-            for col in range(1, width + 1):
-                if (n, col) in errors:
-                    values[col - 1] = errors[(n, col)]
-            out.append(tuple(values))
-        return out
+        out = [[_cell(v) for v in row[:width]] + [None] * (width - len(row)) for row in data]
+        for (row, col), error in self.package.error_cells(sheet).items():
+            if row <= len(out) and col <= width:
+                out[row - 1][col - 1] = error
+        return [tuple(row) for row in out]
 
     def close(self) -> None:
         self.calamine.close()
@@ -108,86 +112,178 @@ def _as_int(value: Any) -> int | None:
     return int(f) if f.is_integer() else None
 
 
-def _reach(lay: Layout, sheet: str) -> tuple[int, int | None]:
-    """How far a sheet must be read: the last row a field or bounded table needs, and the first data
-    row of a prefilled table (which runs until its first row with an empty first column), if any."""
-    last = max([int(INSTITUTION_CELL[1:]), int(PERIOD_CELL[1:])]
-               + [s.row for s in lay.singles if s.sheet == sheet]
-               + [t.first_row + t.max_rows - 1 for t in lay.tables if t.sheet == sheet and t.max_rows is not None])
-    open_ended = [t.first_row for t in lay.tables if t.sheet == sheet and t.max_rows is None]
-    return last, min(open_ended, default=None)
+def _table_end(ts: TableSlot, place: TablePlace, grid: _Sheet) -> int:
+    """A table's last row: its name's, or in a form without names, for a prefilled table its last row
+    with a locked value (inserted rows have none), at most MAX_EXTRA_ROWS past its header."""
+    if place.last_row is not None:
+        return place.last_row
+    locked = [n for n, f in enumerate(ts.table.columns) if f.locked]
+    last = place.header_row
+    for r in range(place.header_row + 1, min(len(grid.rows), place.header_row + MAX_EXTRA_ROWS) + 1):
+        if any(not is_empty(grid.at(r, place.col + n)) for n in locked):
+            last = r
+    return last
 
 
-def _sheet_grid(wb: _Book, sheet: str, width: int, last: int, open_from: int | None
-                ) -> dict[int, tuple[Any, ...]]:
-    """The rows of a sheet (1-based) that the form uses, as tuples of ``width`` values.
-
-    Reading stops right after the last row needed: ``last``, or with a prefilled table from
-    ``open_from`` its first row with an empty first column.
-    """
-    grid: dict[int, tuple[Any, ...]] = {}
-    for n, row in enumerate(wb.rows(sheet, width, last if open_from is None else None), start=1):
-        if any(v is not None for v in row):
-            grid[n] = row
-        if open_from is None and n >= last:
-            break
-        if open_from is not None and n >= max(open_from, last) and is_empty(row[0] if row else None):
-            break
-    return grid
+def _anchor(value: Any, label: str) -> bool:
+    return clean_text(value).startswith(label)
 
 
-def _at(grid: dict[int, tuple[Any, ...]], row: int, col: int) -> Any:
-    values = grid.get(row)
-    return values[col - 1] if values is not None and col <= len(values) else None
+class _Sheet:
+    """The rows of one sheet as read, with 1-based access."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows = rows
+
+    def at(self, row: int, col: int) -> Any:
+        if 1 <= row <= len(self.rows) and 1 <= col <= len(self.rows[row - 1]):
+            return self.rows[row - 1][col - 1]
+        return None
+
+
+def _read_sheets(form: FormDef, lay: Layout, loc: Located, wb: _Book) -> dict[str, _Sheet]:
+    """Each data sheet read once, as wide and as far down as its located regions reach (plus a margin
+    for the rows typed just below a table)."""
+    out: dict[str, _Sheet] = {}
+    for sheet in form.sheets:
+        title = loc.titles[sheet.name]
+        singles = [loc.singles[s.field.key] for s in lay.singles if s.sheet == sheet.name]
+        places = [loc.tables[t.table.key] for t in lay.tables if t.sheet == sheet.name]
+        width = max([3, title[1]] + [c for _, c in singles]
+                    + [p.col + len(t.table.columns) - 1 for t, p in zip(
+                        [t for t in lay.tables if t.sheet == sheet.name], places, strict=True)])
+        ends = [title[0] + 1] + [r for r, _ in singles] + [p.last_row or 0 for p in places]
+        open_end = any(p.last_row is None for p in places)
+        nrows = None if open_end else max(ends) + _BELOW
+        if open_end:
+            nrows = max(p.header_row for p in places) + MAX_EXTRA_ROWS + _BELOW
+        out[sheet.name] = _Sheet(wb.rows(loc.sheets[sheet.name], width, nrows))
+    return out
+
+
+def _verify(lay: Layout, loc: Located, sheets: dict[str, _Sheet]) -> None:
+    """Each located region agrees with the locked text beside it, or LayoutProblem."""
+    for slot in lay.singles:
+        row, col = loc.singles[slot.field.key]
+        if col < 2 or not _anchor(sheets[slot.sheet].at(row, col - 1), slot.field.label):
+            raise LayoutProblem(loc.sheets[slot.sheet], f"rinda ar lauku “{slot.field.label}” pārvietota vai "
+                                                        "mainīta")
+    for ts in lay.tables:
+        place = loc.tables[ts.table.key]
+        grid = sheets[ts.sheet]
+        if not all(_anchor(grid.at(place.header_row, place.col + n), f.label)
+                   for n, f in enumerate(ts.table.columns)):
+            raise LayoutProblem(place.sheet, f"mainīta vai pārvietota tabulas “{ts.table.title}” galvene")
+
+
+def _boundary(lay: Layout, loc: Located, sheet: str, after: int) -> int:
+    """The first row after ``after`` that belongs to another region of ``sheet`` (its title or heading)."""
+    starts = [loc.singles[s.field.key][0] - 1 for s in lay.singles if s.sheet == sheet]
+    starts += [loc.tables[t.table.key].header_row - 1 for t in lay.tables if t.sheet == sheet]
+    return min((r for r in starts if r > after), default=after + _BELOW + 1)
 
 
 def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: _Book, sub: Submission
-             ) -> tuple[dict[str, Any], dict[str, list[tuple[int, dict[str, Any]]]]] | None:
+             ) -> tuple[dict[str, Any], dict[str, RawRows], Cells] | None:
+    try:
+        loc = locate(form, lay, wb.package.names, wb.sheetnames)
+        sheets = _read_sheets(form, lay, loc, wb)
+        _verify(lay, loc, sheets)
+    except LayoutProblem as e:
+        sub.messages.append(_whole(str(e), sheet=e.sheet))
+        return None
+    lasts = {ts.table.key: _table_end(ts, loc.tables[ts.table.key], sheets[ts.sheet]) for ts in lay.tables}
+    sizes = {ts.table.key: len(ts.table.prefill(ctx)) if ts.table.prefill else ts.table.rows for ts in lay.tables}
+    # Moved: anything not where the form as written has it (then messages name the cells as the school
+    # sees them, and a map leads the marked copy back to the form's own cells).
+    moved = loc.moved(lay) or any(lasts[k] - loc.tables[k].header_row != sizes[k] for k in lasts)
+    cells = Cells()
     singles: dict[str, Any] = {}
-    tables: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    tables: dict[str, RawRows] = {}
     expected = {INSTITUTION_CELL: ctx.institution.name, PERIOD_CELL: ctx.period.label}
+
+    def keep(canonical_sheet: str, canonical: str | None, actual_sheet: str, actual: str, value: Any) -> None:
+        """A typed value for the marked copy (by the definition's cell) and the cell map (moved forms)."""
+        if canonical is None:
+            return
+        if not is_empty(value):
+            sub.raw_cells.setdefault(canonical_sheet, {})[canonical] = _json_safe(value)
+        if moved:
+            cells.canonical[(actual_sheet, actual)] = (canonical_sheet, canonical)
+
     for sheet in form.sheets:
-        if sheet.name not in wb.sheetnames:
-            sub.messages.append(_whole(f"Darbgrāmatā nav lapas “{sheet.name}”. Neizdzēsiet un nepārdēvējiet "
-                                       "veidlapas lapas; izmantojiet sākotnējo veidlapu.", sheet=sheet.name))
-            return None
-        width = max(3, *(len(t.table.columns) for t in lay.tables if t.sheet == sheet.name), 0)
-        grid = _sheet_grid(wb, sheet.name, width, *_reach(lay, sheet.name))
-        raw = sub.raw_cells.setdefault(sheet.name, {})
-        for cell, want in expected.items():
-            got = clean_text(_at(grid, int(cell[1:]), 2))
+        actual_sheet, grid = loc.sheets[sheet.name], sheets[sheet.name]
+        sub.raw_cells.setdefault(sheet.name, {})
+        trow, tcol = loc.titles[sheet.name]
+        for n, (cell, want) in enumerate(expected.items()):
+            got = clean_text(grid.at(trow + n, tcol))
+            if moved:
+                cells.canonical[(actual_sheet, f"{get_column_letter(tcol)}{trow + n}")] = (sheet.name, cell)
             if got != want:
                 what = "iestāde" if cell == INSTITUTION_CELL else "periods"
                 sub.messages.append(_whole(
                     f"Lapā redzamā {what} “{got}” nesakrīt ar veidlapas metadatiem (“{want}”). Izmantojiet "
                     "veidlapu, kas sagatavota tieši jūsu iestādei un šim periodam.",
-                    sheet=sheet.name, cell=cell, field="Iestāde" if cell == INSTITUTION_CELL else "Periods"))
+                    sheet=actual_sheet, cell=f"{get_column_letter(tcol)}{trow + n}",
+                    field="Iestāde" if cell == INSTITUTION_CELL else "Periods"))
         for slot in lay.singles:
-            if slot.sheet == sheet.name:
-                value = _at(grid, slot.row, slot.col)
-                if value == NOT_APPLICABLE and not ctx.applies(slot.field):
-                    value = None
-                singles[slot.field.key] = value
-                if not is_empty(value):
-                    raw[slot.cell] = _json_safe(value)
+            if slot.sheet != sheet.name:
+                continue
+            row, col = loc.singles[slot.field.key]
+            value = grid.at(row, col)
+            if value == NOT_APPLICABLE and not ctx.applies(slot.field):
+                value = None
+            singles[slot.field.key] = value
+            actual = f"{get_column_letter(col)}{row}"
+            cells.singles[slot.field.key] = (actual_sheet, actual)
+            keep(sheet.name, slot.cell, actual_sheet, actual, value)
         for ts in lay.tables:
             if ts.sheet != sheet.name:
                 continue
-            rows: list[tuple[int, dict[str, Any]]] = []
-            last = ts.first_row + ts.max_rows if ts.max_rows is not None else max(grid, default=0) + 1
-            for index, r in enumerate(range(ts.first_row, last)):
-                values = {f.key: _at(grid, r, col) for col, f in enumerate(ts.table.columns, start=1)}
-                if ts.max_rows is None and is_empty(values[ts.table.columns[0].key]):
-                    break
-                inputs = {k: v for k, v in values.items() if not is_empty(v)}
-                if ts.max_rows is not None and not inputs:
-                    continue  # empty rows of free tables, e.g. trailing ones
-                for col, f in enumerate(ts.table.columns, start=1):
-                    if not f.locked and not is_empty(values[f.key]):
-                        raw[f"{get_column_letter(col)}{r}"] = _json_safe(values[f.key])
-                rows.append((index, values))
+            place = loc.tables[ts.table.key]
+            columns = ts.table.columns
+            last, as_written = lasts[ts.table.key], not moved
+            cells.tables[ts.table.key] = (actual_sheet, place.col)
+            rows: RawRows = []
+            written = 0  # rows read that the form as written has (for the marked copy)
+            for r in range(place.header_row + 1, last + 1):
+                values = {f.key: grid.at(r, place.col + n) for n, f in enumerate(columns)}
+                if all(is_empty(v) for v in values.values()):
+                    continue  # an empty row never ends a table: rows after it are read too
+                # The row's place in the form as written: by position, or (after inserted or deleted rows)
+                # by order; a row inserted into a prefilled table (no locked text) or past a free
+                # table's written size has none.
+                index = r - place.header_row - 1 if as_written else written
+                if ts.table.prefill is not None:
+                    inside = as_written or any(not is_empty(values[f.key]) for f in columns if f.locked)
+                else:
+                    inside = index < ts.table.rows
+                written += inside
+                for n, f in enumerate(columns):
+                    actual = f"{get_column_letter(place.col + n)}{r}"
+                    canonical = ts.cell(index, f.key) if inside else None
+                    keep(sheet.name, None if f.locked else canonical, actual_sheet, actual, values[f.key])
+                    if f.locked and moved and canonical is not None:
+                        cells.canonical[(actual_sheet, actual)] = (sheet.name, canonical)
+                rows.append((r, values))
             tables[ts.table.key] = rows
-    return singles, tables
+            _below(lay, loc, ts, place, last, grid, sub)
+    return singles, tables, cells
+
+
+def _below(lay: Layout, loc: Located, ts: TableSlot, place: TablePlace, last: int, grid: _Sheet,
+           sub: Submission) -> None:
+    """Values typed in the rows right under a table are not part of it: one error rather than a silent loss."""
+    stop = _boundary(lay, loc, ts.sheet, last)
+    for r in range(last + 1, stop):
+        values = [grid.at(r, place.col + n) for n in range(len(ts.table.columns))]
+        if all(is_empty(v) for v in values):
+            return
+        for n, f in enumerate(ts.table.columns):
+            if not f.locked and not is_empty(values[n]):
+                sub.messages.append(Message("error", place.sheet, f"{get_column_letter(place.col + n)}{r}", f.label,
+                                            BELOW_TABLE.format(title=ts.table.title)))
+                return
 
 
 def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormContext] | None:
@@ -249,7 +345,9 @@ def read_submission(path: Path, cfg: Config) -> Submission:
         extracted = _extract(form, lay, ctx, wb, sub)
         if extracted is None:
             return sub
-        data, messages = check(form, ctx, lay, *extracted)
+        singles, tables, cells = extracted
+        data, messages = check(form, ctx, lay, singles, tables, cells)
+        sub.cell_map = cells.canonical
         sub.data = data
         sub.messages.extend(messages)
     except Exception as e:  # noqa: BLE001 - odd cell content must become a message, never a crash

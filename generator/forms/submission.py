@@ -44,6 +44,9 @@ class Submission:
     messages: list[Message] = field(default_factory=list)
     #: Input cells as read, {sheet: {cell: value}}, so a rejection copy can be rebuilt from the definition.
     raw_cells: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: For a workbook whose rows moved (inserted/deleted rows, renamed sheet): (sheet, cell) as the school
+    #: sees it -> (sheet, cell) of the form as written, so the marked copy marks the right cell.
+    cell_map: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Message]:

@@ -8,14 +8,43 @@ value is matched again against the list built from the configuration.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from openpyxl.utils import get_column_letter
 
 from .fields import Field, FormContext, FormDef, Layout, Slot, TableSlot
 from .package import CellError
 from .submission import Message
-from .values import clean_text, fmt_number, is_empty, norm_key, parse_date, parse_float, parse_int
+from .values import (
+    clean_text,
+    date_for_number,
+    fmt_number,
+    is_empty,
+    norm_key,
+    parse_date,
+    parse_float,
+    parse_int,
+    thousands_point,
+)
 
+#: A table's rows as read: (the row's number on its sheet, {column key: raw value}).
 RawRows = list[tuple[int, dict[str, Any]]]
+
+
+@dataclass
+class Cells:
+    """Where a workbook's values were found, so messages name the cell the school sees.
+
+    ``singles``: field key -> (sheet, cell); ``tables``: table key -> (sheet, first column); a table row's
+    index is its row number on the sheet. ``canonical`` maps a moved cell (sheet, cell) to the cell of the
+    form as written, for the marked copy; it is empty when nothing moved.
+    """
+
+    singles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    tables: dict[str, tuple[str, int]] = field(default_factory=dict)
+    canonical: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 #: An error cell: what a spreadsheet makes of text typed with a leading "=" (it becomes a formula).
 ERROR_CELL = ("Šūnā ir formulas kļūda {code}, nevis vērtība: ierakstītais sākas ar “=”, tāpēc tika uztverts kā "
@@ -92,6 +121,8 @@ def parse_field(f: Field, raw: Any, ctx: FormContext) -> tuple[Any, str | None]:
     if f.kind == "choice":
         return _choice(f, raw, ctx)
     if f.kind == "numtext":
+        if isinstance(raw, date):  # "4.5" typed in a Latvian Calc: never stored as the text of a date
+            return None, date_for_number(raw)
         value, problem = parse_float(raw)
         return (value if not problem else clean_text(raw)), None
     text = clean_text(raw)
@@ -105,8 +136,9 @@ def parse_field(f: Field, raw: Any, ctx: FormContext) -> tuple[Any, str | None]:
 class Checker:
     """Parsed values of one workbook plus the messages about them; handed to each form's rules."""
 
-    def __init__(self, form: FormDef, ctx: FormContext, lay: Layout) -> None:
+    def __init__(self, form: FormDef, ctx: FormContext, lay: Layout, cells: Cells | None = None) -> None:
         self.form, self.ctx, self.lay = form, ctx, lay
+        self.cells = cells or Cells()
         self.values: dict[str, Any] = {}
         self.tables: dict[str, RawRows] = {}
         self.messages: list[Message] = []
@@ -132,7 +164,8 @@ class Checker:
     # ---- reporting -----------------------------------------------------------------------------
     def _single(self, level: str, key: str, text: str) -> None:
         slot = self._slots[key]
-        self.messages.append(Message(level, slot.sheet, slot.cell, slot.field.label, text))  # type: ignore[arg-type]
+        sheet, cell = self.cells.singles.get(key, (slot.sheet, slot.cell))
+        self.messages.append(Message(level, sheet, cell, slot.field.label, text))  # type: ignore[arg-type]
 
     def error(self, key: str, text: str) -> None:
         self._single("error", key, text)
@@ -142,14 +175,24 @@ class Checker:
 
     def _row(self, level: str, table: str, index: int, col: str, text: str) -> None:
         ts = self.lay.table(table)
-        label = next(c.label for c in ts.table.columns if c.key == col)
-        self.messages.append(Message(level, ts.sheet, ts.cell(index, col), label, text))  # type: ignore[arg-type]
+        keys = [c.key for c in ts.table.columns]
+        label = ts.table.columns[keys.index(col)].label
+        sheet, first = self.cells.tables.get(table, (ts.sheet, 1))
+        cell = f"{get_column_letter(first + keys.index(col))}{index}"
+        self.messages.append(Message(level, sheet, cell, label, text))  # type: ignore[arg-type]
 
     def row_error(self, table: str, index: int, col: str, text: str) -> None:
         self._row("error", table, index, col, text)
 
     def row_warning(self, table: str, index: int, col: str, text: str) -> None:
         self._row("warning", table, index, col, text)
+
+
+def _note(f: Field, raw: Any, value: Any) -> str | None:
+    """A warning about a value read without error but perhaps not as meant ("1.200" in EUR is 1,2)."""
+    if f.kind in ("float", "numtext") and isinstance(value, float):
+        return thousands_point(raw, value)
+    return None
 
 
 def _check_single(chk: Checker, slot: Slot, raw: Any) -> None:
@@ -161,6 +204,8 @@ def _check_single(chk: Checker, slot: Slot, raw: Any) -> None:
     chk.values[f.key] = value
     if problem:
         chk.error(f.key, problem)
+    elif (note := _note(f, raw, value)) is not None:
+        chk.warning(f.key, note)
 
 
 def _check_table(chk: Checker, ts: TableSlot, rows: RawRows) -> None:
@@ -172,6 +217,8 @@ def _check_table(chk: Checker, ts: TableSlot, rows: RawRows) -> None:
             parsed[col.key] = value
             if problem:
                 chk.row_error(ts.table.key, index, col.key, problem)
+            elif (note := _note(col, raw.get(col.key), value)) is not None:
+                chk.row_warning(ts.table.key, index, col.key, note)
         out.append((index, parsed))
     chk.tables[ts.table.key] = out
 
@@ -189,9 +236,10 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 def check(form: FormDef, ctx: FormContext, lay: Layout, singles: dict[str, Any],
-          tables: dict[str, RawRows]) -> tuple[dict[str, Any], list[Message]]:
-    """Validate read cells; return the data (shaped as documented per form) and every message."""
-    chk = Checker(form, ctx, lay)
+          tables: dict[str, RawRows], cells: Cells) -> tuple[dict[str, Any], list[Message]]:
+    """Validate read cells (found where ``cells`` says); return the data (shaped as documented per form)
+    and every message."""
+    chk = Checker(form, ctx, lay, cells)
     for slot in lay.singles:
         _check_single(chk, slot, singles.get(slot.field.key))
     for ts in lay.tables:

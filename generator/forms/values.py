@@ -16,6 +16,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y", "%d-%m-%Y", "%Y.%m.%d")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+#: "1.200" or "12.500.000": a point grouping thousands, the way many write sums of money.
+_THOUSANDS_POINT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 
 
 def is_empty(raw: Any) -> bool:
@@ -47,6 +49,8 @@ def parse_float(raw: Any) -> tuple[float | None, str | None]:
     """A number from a cell: numeric, or text with spaces/non-breaking spaces and a decimal comma."""
     if isinstance(raw, bool):
         return None, "gaidīts skaitlis, nevis “jā/nē”. Ierakstiet skaitli."
+    if isinstance(raw, date):
+        return None, date_for_number(raw)
     if isinstance(raw, int | float):
         return float(raw), None
     if isinstance(raw, str):
@@ -58,8 +62,25 @@ def parse_float(raw: Any) -> tuple[float | None, str | None]:
     return None, f"“{clean_text(raw)}” nav skaitlis. Ierakstiet skaitli, piemēram 12 vai 4,5."
 
 
+def date_for_number(d: date) -> str:
+    """Why a date stands where a number belongs: Latvian Calc and Excel read "4.5" as the 4th of May."""
+    return (f"Šūnā ir datums {d:%d.%m.%Y}, nevis skaitlis: skaitli ar punktu ({d.day}.{d.month}) LibreOffice vai "
+            f"Excel pārvērš datumā. Ierakstiet skaitli ar decimālkomatu, piemēram {d.day},{d.month}.")
+
+
+def thousands_point(raw: Any, value: float) -> str | None:
+    """A warning for text such as "1.200", read as 1,2 though it may mean 1200; None otherwise."""
+    if not isinstance(raw, str) or not _THOUSANDS_POINT.match(_SPACES.sub("", raw)):
+        return None
+    meant = _SPACES.sub("", raw).replace(".", "")
+    return (f"“{raw.strip()}” nolasīts kā {fmt_number(value)}. Ja domāts {meant}, ierakstiet skaitli bez punkta; "
+            "decimāldaļu atdaliet ar komatu.")
+
+
 def parse_int(raw: Any) -> tuple[int | None, str | None]:
     """A whole number (a float like 12.0 is accepted)."""
+    if isinstance(raw, date):
+        return None, date_for_number(raw)
     value, problem = parse_float(raw)
     if problem:
         return None, f"“{clean_text(raw)}” nav vesels skaitlis. Ierakstiet veselu skaitli, piemēram 12."

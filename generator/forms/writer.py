@@ -7,6 +7,7 @@ password. A hidden, protected "Metadati" sheet identifies the form; "Saraksti" h
 
 from __future__ import annotations
 
+from collections import Counter
 from copy import copy
 from datetime import date
 from typing import Any
@@ -18,11 +19,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.safe import safe_text
+from . import printing
 from .fields import FIRST_BLOCK_ROW, Field, FormContext, FormDef, Layout, Section, Sheet, layout
+from .locate import define_names
 from .values import fmt_number
 
 META_SHEET = "Metadati"
@@ -41,6 +43,7 @@ BOLD = Font(bold=True)
 UNLOCKED = Protection(locked=False)
 DATE_FORMAT = "DD.MM.YYYY"
 NOT_APPLICABLE = "—"
+NOT_APPLICABLE_HELP = "Skola šo posmu neīsteno — nav jāaizpilda."
 
 Values = dict[str, dict[str, Any]]
 Marks = dict[tuple[str, str], str]
@@ -50,32 +53,85 @@ def _excel_serial(d: date) -> int:
     return (d - date(1899, 12, 30)).days
 
 
-class _Validations:
-    """Data validations of one sheet, shared between cells with the same rule."""
+#: Excel's limits for a data validation's input message (LibreOffice keeps the same on export).
+PROMPT_TITLE_MAX, PROMPT_MAX = 32, 255
+TEXT_HINT = "Ierakstiet tekstu. Nesāciet to ar “=”, citādi tas kļūst par formulu."
+CHOICE_HINT = "Izvēlieties vērtību no izkrītošā saraksta."
+YESNO_HINT = "Izvēlieties “jā” vai “nē”."
+EMAIL_HINT = "E-pasta adrese, piemēram vards.uzvards@skola.lv."
 
-    def __init__(self, ws: Worksheet, lists: dict[str, str]) -> None:
-        self.ws, self.lists = ws, lists
-        self.by_key: dict[tuple[Any, ...], DataValidation] = {}
+
+def cut_words(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` characters at a word boundary, with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]  # one character is left for "…"
+    space = cut.rfind(" ")
+    cut = cut[:space] if space > 0 else cut[:limit - 1]
+    return cut.rstrip(" ,;:.–-(") + "…"
+
+
+def _hint(f: Field, rule: str) -> str:
+    if f.help:
+        return f.help
+    if f.choices == "yesno":
+        return YESNO_HINT
+    return rule or {"choice": CHOICE_HINT, "email": EMAIL_HINT}.get(f.kind, TEXT_HINT)
+
+
+def input_prompt(f: Field, rule: str = "", part: str = "", name_it: bool = False) -> tuple[str, str]:
+    """The help pop-up of one input: a title (≤ 32 characters, cut at a word) and the text (≤ 255).
+
+    The text is the field's help (or, without one, what its rule asks for), led by the field's full
+    label when the title had to be shortened or ``name_it`` (its help is shared with other fields), and
+    by its ``part`` (section or table title) when another field of the sheet has the same label.
+    """
+    title = cut_words(f.label, PROMPT_TITLE_MAX)
+    hint = _hint(f, rule)
+    lead = f"{part} — {f.label}" if part else f.label
+    full = bool(part) or name_it or (title != f.label and not hint.startswith(title.removesuffix("…")))
+    text = f"{lead.rstrip('.')}. {hint}" if full else hint
+    return title, cut_words(text, PROMPT_MAX)
+
+
+class _Validations:
+    """Data validations of one sheet: one per field, so each input shows its own help pop-up.
+
+    ``inputs`` are the sheet's input fields with the title of their section or table, known up front
+    so that a pop-up can say which field it belongs to where a label or a help text repeats.
+    """
+
+    def __init__(self, ws: Worksheet, lists: dict[str, str], ctx: FormContext,
+                 inputs: list[tuple[str, Field]]) -> None:
+        self.ws, self.lists, self.ctx = ws, lists, ctx
+        self.by_field: dict[tuple[str, Field], DataValidation] = {}
         #: The input-cell style once built, by number format: copying it is much cheaper than setting
         #: fill, border, protection and alignment on every cell (each is looked up in the style table).
         self.input_styles: dict[str, Any] = {}
+        distinct = list(dict.fromkeys(inputs))
+        labels = Counter(f.label for _, f in distinct)
+        hints = Counter(_hint(f, (self._spec(f) or {}).get("error", "")) for _, f in distinct)
+        self.prompts = {}
+        for part, f in distinct:
+            rule = (self._spec(f) or {}).get("error", "")
+            self.prompts[(part, f)] = input_prompt(f, rule, part if labels[f.label] > 1 else "",
+                                                   hints[_hint(f, rule)] > 1)
 
-    def add(self, f: Field, ctx: FormContext, cell: str) -> None:
-        spec = self._spec(f, ctx)
-        if spec is None:
-            return
-        key = tuple(sorted((k, str(v)) for k, v in spec.items()))
-        dv = self.by_key.get(key)
+    def add(self, f: Field, cell: str, part: str) -> None:
+        dv = self.by_field.get((part, f))
         if dv is None:
-            dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=bool(f.help),
-                                promptTitle=f.label[:32], prompt=f.help[:250] or None, **spec)
-            self.by_key[key] = dv
+            spec = self._spec(f) or {}
+            title, prompt = self.prompts.get((part, f)) or input_prompt(f, spec.get("error", ""))
+            dv = DataValidation(allow_blank=True, showErrorMessage=bool(spec), showInputMessage=True,
+                                promptTitle=title, prompt=prompt, **spec)
+            self.by_field[(part, f)] = dv
             self.ws.add_data_validation(dv)
         # Each input cell is added once, so openpyxl's containment test in ``dv.add`` (linear in the
         # cells already there, quadratic per sheet) is not needed.
         dv.sqref.ranges.add(CellRange(cell))
 
-    def _spec(self, f: Field, ctx: FormContext) -> dict[str, Any] | None:
+    def _spec(self, f: Field) -> dict[str, Any] | None:
+        ctx = self.ctx
         if f.kind == "choice" and f.choices in self.lists:
             return {"type": "list", "formula1": self.lists[f.choices], "errorTitle": "Vērtība nav sarakstā",
                     "error": "Izvēlieties vērtību no saraksta."}
@@ -113,7 +169,7 @@ def _input_value(f: Field, raw: Any) -> Any:
     return safe_text(raw)
 
 
-def _put_input(ws: Worksheet, cell: str, f: Field, raw: Any, dvs: _Validations, ctx: FormContext) -> None:
+def _put_input(ws: Worksheet, cell: str, f: Field, raw: Any, dvs: _Validations, part: str) -> None:
     c = ws[cell]
     value = _input_value(f, raw)
     c.value = value
@@ -127,7 +183,7 @@ def _put_input(ws: Worksheet, cell: str, f: Field, raw: Any, dvs: _Validations, 
         dvs.input_styles[fmt] = copy(c._style)
     else:
         c._style = copy(style)
-    dvs.add(f, ctx, cell)
+    dvs.add(f, cell, part)
 
 
 def _put_locked(ws: Worksheet, cell: str, value: Any, fill: PatternFill | None = None) -> None:
@@ -140,7 +196,10 @@ def _put_locked(ws: Worksheet, cell: str, value: Any, fill: PatternFill | None =
 
 def _write_sheet(ws: Worksheet, sheet: Sheet, form: FormDef, ctx: FormContext, lay: Layout,
                  values: dict[str, Any], lists: dict[str, str]) -> None:
-    dvs = _Validations(ws, lists)
+    part_of = {f.key: b.title for b in sheet.blocks if isinstance(b, Section) for f in b.fields}
+    inputs = [(b.title, f) for b in sheet.blocks
+              for f in (b.fields if isinstance(b, Section) else b.columns) if ctx.applies(f) and not f.locked]
+    dvs = _Validations(ws, lists, ctx, inputs)
     for n, width in enumerate(sheet.widths, start=1):
         ws.column_dimensions[get_column_letter(n)].width = width
     ws["A1"] = f"{form.form_id}. {sheet.title}"
@@ -148,11 +207,14 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, form: FormDef, ctx: FormContext, l
     for row, label, value in ((2, "Iestāde", ctx.institution.name), (3, "Periods", ctx.period.label)):
         ws.cell(row, 1, label).font = BOLD
         ws.cell(row, 2, safe_text(value)).font = BOLD
+    spans: list[tuple[int, int]] = []  # (first row, last row) of each block, for page breaks
+    lines: dict[int, int] = {}  # rows expected to grow as they are filled (narratives)
     for name, row, title in lay.section_rows:
         if name == sheet.name:
             for col in range(1, 4):
                 ws.cell(row, col).fill = HEAD_FILL
             ws.cell(row, 1, title).font = BOLD
+            spans.append((row, row))
     for slot in lay.singles:
         if slot.sheet != sheet.name:
             continue
@@ -161,13 +223,15 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, form: FormDef, ctx: FormContext, l
         help_cell = ws.cell(slot.row, 3, f.help)
         help_cell.alignment, help_cell.font = WRAP, Font(italic=True, color="595959", size=9)
         if ctx.applies(f):
-            _put_input(ws, slot.cell, f, values.get(slot.cell), dvs, ctx)
+            _put_input(ws, slot.cell, f, values.get(slot.cell), dvs, part_of[f.key])
         else:
             _put_locked(ws, slot.cell, NOT_APPLICABLE, NA_FILL)
-            help_cell.value = "Skola šo posmu neīsteno — nav jāaizpilda."
-        help_lines = -(-len(help_cell.value or "") // int(sheet.widths[2] * 1.4)) if len(sheet.widths) > 2 else 1
-        ws.row_dimensions[slot.row].height = 14 * max(f.lines, help_lines, 2 if len(f.label) > 62 else 1) + 2
+            help_cell.value = NOT_APPLICABLE_HELP
+        lines[slot.row] = f.lines
+        first = max(i for i, (start, _) in enumerate(spans) if start < slot.row)
+        spans[first] = (spans[first][0], slot.row)
     tables = [t for t in lay.tables if t.sheet == sheet.name]
+    last_row = max((end for _, end in spans), default=FIRST_BLOCK_ROW)
     for ts in tables:
         table = ts.table
         ws.cell(ts.title_row, 1, table.title).font = BOLD
@@ -177,36 +241,24 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, form: FormDef, ctx: FormContext, l
             c = ws.cell(ts.header_row, col, f.label + (" *" if f.required and not f.locked else ""))
             c.font, c.fill, c.border = BOLD, HEAD_FILL, BOX
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.row_dimensions[ts.header_row].height = 32
         prefill = table.prefill(ctx) if table.prefill else None
         count = len(prefill) if prefill is not None else table.rows
         for index in range(count):
             row_values = prefill[index] if prefill is not None else {}
-            tall = max(c.lines for c in table.columns)
-            ws.row_dimensions[ts.first_row + index].height = 15 * tall
             for f in table.columns:
                 cell = ts.cell(index, f.key)
                 if f.locked:
                     _put_locked(ws, cell, row_values.get(f.key, ""))
                 else:
-                    _put_input(ws, cell, f, values.get(cell, row_values.get(f.key)), dvs, ctx)
-    _page_setup(ws, sheet, tables[0].header_row if len(sheet.blocks) == 1 and tables else None)
-
-
-def _page_setup(ws: Worksheet, sheet: Sheet, header_row: int | None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.oddFooter.center.text = "&P. lpp. no &N"
-    if header_row is not None:
-        ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.freeze_panes = f"A{header_row + 1}"
-    else:
-        ws.freeze_panes = f"A{FIRST_BLOCK_ROW}"
+                    _put_input(ws, cell, f, values.get(cell, row_values.get(f.key)), dvs, table.title)
+        last_row = max(last_row, ts.first_row + count - 1, ts.header_row)
+        spans.append((ts.title_row, max(ts.header_row, ts.first_row + count - 1)))
+    spans.sort()
+    heights = printing.fit_rows(ws, sheet.widths, last_row, lines)
+    header_row = tables[0].header_row if len(tables) == 1 and sheet.blocks[-1] is tables[0].table else None
+    printing.setup_page(ws, sheet.widths, sheet.landscape, last_row=last_row, title_row=header_row, blocks=spans, heights=heights)
+    ws.freeze_panes = f"A{header_row + 1}" if header_row is not None and len(sheet.blocks) == 1 \
+        else f"A{FIRST_BLOCK_ROW}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -230,8 +282,11 @@ def _write_lists(wb: Workbook, form: FormDef, ctx: FormContext) -> dict[str, str
     return refs
 
 
-def _help_rows(form: FormDef, lay: Layout) -> list[tuple[str, str, str, str, str, str]]:
-    """One row per input of the form: sheet, part, field, cell/column, required, help."""
+def _help_rows(form: FormDef, ctx: FormContext, lay: Layout) -> list[tuple[str, str, str, str, str, str]]:
+    """One row per input of the form: sheet, part, field, cell/column, required, help — for this institution.
+
+    A field of a stage the institution does not teach says it need not be filled, as its sheet does.
+    """
     slots = {(s.sheet, s.field.key): s for s in lay.singles}
     out = []
     for sheet in form.sheets:
@@ -239,7 +294,12 @@ def _help_rows(form: FormDef, lay: Layout) -> list[tuple[str, str, str, str, str
             if isinstance(block, Section):
                 for f in block.fields:
                     slot = slots[(sheet.name, f.key)]
-                    out.append((sheet.name, block.title, f.label, slot.cell, "jā" if f.required else "", f.help))
+                    if ctx.applies(f):
+                        out.append((sheet.name, block.title, f.label, slot.cell, "jā" if f.required else "",
+                                    f.help))
+                    else:
+                        out.append((sheet.name, block.title, f.label, slot.cell, "nav jāaizpilda",
+                                    NOT_APPLICABLE_HELP))
             else:
                 ts = lay.table(block.key)
                 for f in block.columns:
@@ -250,7 +310,18 @@ def _help_rows(form: FormDef, lay: Layout) -> list[tuple[str, str, str, str, str
     return out
 
 
-HELP_WIDTHS = (24, 40, 48, 11, 9, 56)
+HELP_WIDTHS = (24, 40, 48, 11, 14, 56)
+#: What every form's instructions say after the form's own lines (docs/skolam.md says the same).
+GENERAL_INSTRUCTIONS = (
+    "Dzeltenās šūnas aizpilda iestāde; pārējās šūnas ir aizsargātas. Ar * atzīmētie lauki ir obligāti; "
+    "tabulās ar * atzīmētās kolonnas jāaizpilda katrā izmantotajā rindā.",
+    "Skaitļa decimāldaļu atdaliet ar komatu (4,5), nevis ar punktu: 4.5 izklājlapa pārvērš datumā. "
+    "Datumus rakstiet formā 12.03.2025.",
+    "Saraksta vērtības izvēlieties no izkrītošā saraksta. Teksta lauku nesāciet ar “=”, citādi tas kļūst "
+    "par formulu.",
+    "Saglabājiet failu .xlsx formātā un nosūtiet to izglītības pārvaldei. Faila nosaukumu drīkst mainīt, "
+    "bet nerakstiet tajā vārdus vai citus personas datus.",
+)
 
 
 def _write_help(wb: Workbook, form: FormDef, ctx: FormContext, lay: Layout) -> None:
@@ -260,28 +331,21 @@ def _write_help(wb: Workbook, form: FormDef, ctx: FormContext, lay: Layout) -> N
     ws["A1"] = f"{form.form_id}. {form.title} — norādījumi"
     ws["A1"].font = Font(bold=True, size=14)
     lines = [f"Iestāde: {ctx.institution.name}", f"Periods: {ctx.period.label}", "", *form.instructions_for(ctx),
-             "Dzeltenās šūnas aizpilda iestāde; pārējās šūnas ir aizsargātas. Ar * atzīmētie lauki ir obligāti.",
-             "Skaitļus var rakstīt ar komatu (4,5); datumus formā 12.03.2025. Saraksta vērtības izvēlieties no "
-             "izkrītošā saraksta.",
-             "Aizpildīto failu nosūtiet izglītības pārvaldei; faila nosaukumu var mainīt."]
+             *GENERAL_INSTRUCTIONS]
     for row, text in enumerate(lines, start=2):
-        ws.cell(row, 1, text)
+        ws.cell(row, 1, safe_text(text))  # one line each, running across the empty cells to its right
     row = len(lines) + 3
+    header = row
     for col, head in enumerate(("Lapa", "Daļa", "Lauks", "Šūna", "Obligāts", "Paskaidrojums"), start=1):
         c = ws.cell(row, col, head)
         c.font, c.fill, c.border = BOLD, HEAD_FILL, BOX
-    ws.print_title_rows = f"{row}:{row}"
-    for values in _help_rows(form, lay):
+    for values in _help_rows(form, ctx, lay):
         row += 1
-        height = 1
         for col, value in enumerate(values, start=1):
-            ws.cell(row, col, value).alignment = WRAP
-            height = max(height, -(-len(value) // int(HELP_WIDTHS[col - 1] * 1.1)))
-        ws.row_dimensions[row].height = 13 * height + 2
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            c = ws.cell(row, col, value)
+            c.alignment, c.border = WRAP, BOX
+    printing.fit_rows(ws, HELP_WIDTHS, row)
+    printing.setup_page(ws, HELP_WIDTHS, True, last_row=row, title_row=header)
     ws.protection.sheet = True
 
 
@@ -313,6 +377,7 @@ def build_workbook(form: FormDef, ctx: FormContext, values: Values | None = None
             comment = Comment(text, "PMP rīks")
             comment.width, comment.height = 320, 140
             c.comment = comment
+    define_names(wb, form, ctx, lay)  # regions the reader finds wherever rows are inserted or deleted
     wb.active = 1  # the first data sheet (after the instructions)
     wb.security = WorkbookProtection(lockStructure=True)
     return wb

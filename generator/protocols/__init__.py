@@ -8,20 +8,27 @@ file and folder here is owner-only: protocols name pupils.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..cases.meetings import Meeting, Member, load_meeting, next_number, planned_on, save_planned
+from ..cases.meetings import (
+    Meeting,
+    Member,
+    find_meeting,
+    load_meeting,
+    next_number,
+    planned_on,
+    save_planned,
+)
 from ..cases.perms import (
     form_protocols_dir,
     outbox_protocols_dir,
     private_dir,
     private_file,
     protect_workspace,
+    save_private_workbook,
 )
 from ..core.errors import CaseError, PeriodError
 from ..core.period import Period, resolve_period
@@ -32,7 +39,7 @@ from ..forms.f5 import MeetingContext, agenda_row, member_rows
 from ..forms.fields import layout
 from ..forms.writer import build_workbook
 from ..store import open_store
-from .agenda import describe
+from .agenda import describe, follow_up_rows
 from .document import TEMPLATE_NAME, Mode, context_builder
 
 NO_BOARD = ("konfigurācijā nav izglītības pārvaldes (institutions ar kind = \"education_board\"); "
@@ -103,19 +110,9 @@ def _write_form(ws: Workspace, conn: sqlite3.Connection, meeting: Meeting, dest:
     for key, value in given.items():
         if value is not None:
             values[lay.slot(key).sheet][lay.slot(key).cell] = value
-    ctx = MeetingContext(cfg, Period(meeting.period, cfg.period.kind), board, agenda=rows)
-    wb = build_workbook(form, ctx, values)
-    private_dir(dest.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return dest
+    ctx = MeetingContext(cfg, Period(meeting.period, cfg.period.kind), board, agenda=rows,
+                         follow_up=follow_up_rows(conn, meeting.meeting_date))
+    return save_private_workbook(build_workbook(form, ctx, values), dest)
 
 
 def new_protocol(ws: Workspace, day: date, place: str | None = None, today: date | None = None) -> NewProtocol:
@@ -153,6 +150,18 @@ def write_final(conn: sqlite3.Connection, ws: Workspace, meeting_id: int, today:
     return _render(ws, conn, meeting, "final", final_path(ws, meeting.year, meeting.number), today or date.today())
 
 
+def final_again(ws: Workspace, year: int, number: int) -> Path:
+    """``pmp protocol final``: write the final protocol of a held meeting again (e.g. after fixing the
+    template); a meeting whose F5 was not accepted yet is a :class:`CaseError`."""
+    with open_store(ws) as store, store.transaction() as conn:
+        mid = find_meeting(conn, year, number)
+        if mid is None or load_meeting(conn, mid).state != "held":
+            raise CaseError(f"{year}. gada protokola Nr. {number} aizpildītā veidlapa F5 vēl nav pieņemta")
+        path = write_final(conn, ws, mid)
+    protect_workspace(ws)
+    return path
+
+
 def rewrite_protocols(conn: sqlite3.Connection, ws: Workspace, meeting_id: int) -> list[Path]:
     """Render again every protocol of a meeting that exists on disk (after a purge); returns them."""
     meeting = load_meeting(conn, meeting_id)
@@ -177,5 +186,5 @@ def write_blank(ws: Workspace) -> Path:
     return path
 
 
-__all__ = ["NewProtocol", "blank_path", "draft_path", "final_path", "form_path", "new_protocol",
+__all__ = ["NewProtocol", "blank_path", "draft_path", "final_again", "final_path", "form_path", "new_protocol",
            "rewrite_protocols", "write_blank", "write_final"]

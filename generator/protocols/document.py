@@ -18,14 +18,16 @@ from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 
+from ..cases.decisions import Decision, decisions_made, open_decisions, reviews_at
 from ..cases.meetings import Meeting
 from ..core import lv
 from ..core.config import Config
 from ..core.vocab import CASE_STATUSES as STATUSES
+from ..core.vocab import DECISION_KINDS, DECISION_RESULTS
 from ..documents.render import TEMPLATE_NAMES
 from ..documents.render import TEMPLATE_VARIABLES as ALL_TEMPLATE_VARIABLES
 from ..documents.tables import Block, add_row, new_table
-from .agenda import agenda_line, describe
+from .agenda import agenda_line, decision_line, describe, dmy
 
 Mode = Literal["draft", "final", "blank"]
 TEMPLATE_NAME = TEMPLATE_NAMES["protocol"]
@@ -106,6 +108,9 @@ def agenda(conn: sqlite3.Connection | None, cfg: Config, meeting: Meeting | None
         return block
     for item in meeting.items:
         _text(block, agenda_line(conn, cfg, item))
+        if item.kind == "follow_up":
+            for d in _followed(conn, meeting, mode):
+                _text(block, decision_line(d, meeting.meeting_date), size=11, indent=0.5)
     if mode == "draft":
         _line(block, f"{len(meeting.items) + 1}.")
     return block
@@ -121,6 +126,9 @@ def discussion(conn: sqlite3.Connection | None, cfg: Config, meeting: Meeting | 
     for item in meeting.items:
         subject, report = describe(conn, cfg, item)
         _text(block, f"{item.seq}. {subject.replace(chr(10), ', ')}", bold=True, before=8, keep=True)
+        if item.kind == "follow_up":
+            _follow_up(block, conn, meeting, mode)
+            continue
         if report:
             _text(block, "Ziņojumā norādīts:", size=11, indent=0.5, keep=True)
             _text(block, report, size=11, indent=0.5)
@@ -139,13 +147,53 @@ def discussion(conn: sqlite3.Connection | None, cfg: Config, meeting: Meeting | 
     return block
 
 
-def decisions(meeting: Meeting | None, mode: Mode) -> Block:
-    """Per item the decision and, for a case, its status (boxes to tick in the draft)."""
+def _followed(conn: sqlite3.Connection, meeting: Meeting, mode: Mode) -> list[Decision]:
+    """The decisions a meeting reports on: open ones before it (draft), the ones it reviewed (final)."""
+    if mode == "final":
+        return [r.decision for r in reviews_at(conn, meeting.id)]
+    return open_decisions(conn, meeting.meeting_date)
+
+
+def _follow_up(block: Block, conn: sqlite3.Connection, meeting: Meeting, mode: Mode) -> None:
+    """Each open decision with owner and deadline: boxes and a line in the draft, the result in the final."""
+    day = meeting.meeting_date
+    if mode == "draft":
+        for d in open_decisions(conn, day):
+            _text(block, decision_line(d, day), size=11, indent=0.5, before=4, keep=True)
+            _text(block, "  ".join(f"{BOX} {r}" for r in DECISION_RESULTS.values()), label="Izpilde:", size=11,
+                  indent=0.5, keep=True)
+            _line(block, "Rezultāts:", before=4)
+        return
+    for r in reviews_at(conn, meeting.id):
+        _text(block, decision_line(r.decision, day), size=11, indent=0.5, before=4, keep=True)
+        result = DECISION_RESULTS.get(r.result or "", "nav norādīts")
+        moved = f"jauns termiņš {dmy(r.new_deadline)}" if r.new_deadline else ""
+        extra = [x for x in (r.outcome, moved) if x]
+        _text(block, result + (" — " + "; ".join(extra) if extra else ""), label="Izpilde:", size=11, indent=0.5)
+
+
+def _decision_made(d: Decision) -> str:
+    """A decision as the final protocol lists it under its case."""
+    kind = DECISION_KINDS.get(d.kind, d.kind)
+    parts = [f"{d.ref} {kind}" + (f": {d.task}" if d.task and d.task != kind else "")]
+    if d.responsible:
+        parts.append(f"atbildīgie: {d.responsible}")
+    if d.deadline:
+        parts.append(f"termiņš: {dmy(d.deadline)}")
+    if d.referred_on:
+        parts.append(f"nodots {dmy(d.referred_on)}")
+    return "; ".join(parts)
+
+
+def decisions(conn: sqlite3.Connection | None, meeting: Meeting | None, mode: Mode) -> Block:
+    """Per item the decision and, for a case, its status and the decisions with owner and deadline
+    (boxes to tick in the draft)."""
     block = Block()
     if mode == "blank" or meeting is None:
         for _ in range(8):
             _line(block)
         return block
+    made = decisions_made(conn, meeting.id) if conn is not None and mode == "final" else []
     for item in meeting.items:
         head = f"{item.seq}." + (f" Lieta {item.case_id}:" if item.kind == "case" and item.case_id else "")
         if mode == "draft":
@@ -154,10 +202,15 @@ def decisions(meeting: Meeting | None, mode: Mode) -> Block:
             if item.kind == "case":
                 _text(block, "  ".join(f"{BOX} {s}" for s in STATUSES), label="Lietas statuss:", size=11,
                       indent=0.5, before=4)
+                _text(block, "  ".join(f"{BOX} {k}" for k in DECISION_KINDS.values()), label="Lēmuma veids:",
+                      size=11, indent=0.5, before=4)
+                _line(block, "Atbildīgie, termiņš:")
         else:
             _text(block, item.decision or "—", label=head, before=6)
             if item.kind == "case" and item.status:
                 _text(block, item.status, label="Lietas statuss:", indent=0.5)
+            for d in (d for d in made if d.case_id == item.case_id):
+                _text(block, _decision_made(d), size=11, indent=0.5)
     return block
 
 
@@ -195,7 +248,7 @@ def context_builder(conn: sqlite3.Connection | None, cfg: Config, meeting: Meeti
             "participants": participants(cfg, meeting, mode),
             "agenda": agenda(conn, cfg, meeting, mode),
             "discussion": discussion(conn, cfg, meeting, mode),
-            "decisions": decisions(meeting, mode),
+            "decisions": decisions(conn, meeting, mode),
             "chair_sign": f"{BLANK_FIELD} /{meeting.chair}/" if final and meeting and meeting.chair else BLANK_FIELD,
             "secretary_sign": (f"{BLANK_FIELD} /{meeting.secretary}/" if final and meeting and meeting.secretary
                                else BLANK_FIELD),

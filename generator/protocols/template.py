@@ -20,10 +20,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from ..core.workspace import resources_dir
+from ..documents.make_templates import FONT, portable_fonts
 from .document import TEMPLATE_NAME, TEMPLATE_VARIABLES
 
 __all__ = ["TEMPLATE_NAME", "TEMPLATE_VARIABLES", "main", "protocol_template", "write_template"]
-FONT = "Times New Roman"
 
 
 def _para(doc: DocxDocument, text: str, *, bold: bool = False, size: float = 12, center: bool = False,
@@ -77,6 +77,7 @@ def protocol_template() -> DocxDocument:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin, section.right_margin = Cm(2.5), Cm(1.5)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    portable_fonts(doc)
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(12)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)

@@ -10,7 +10,14 @@ in CHECK constraints come from :mod:`generator.core.vocab`.
 
 from __future__ import annotations
 
-from ..core.vocab import CASE_STATUSES, SUBMISSION_STATES
+from ..core.vocab import (
+    AGENDA_ITEM_KINDS,
+    CASE_STATUSES,
+    DECISION_KINDS,
+    DECISION_RESULTS,
+    DECISION_STATES,
+    SUBMISSION_STATES,
+)
 from .migrations import register_migration
 
 
@@ -172,6 +179,91 @@ CREATE TABLE purges (
     case_id TEXT,
     reason TEXT NOT NULL CHECK (reason IN ('retention', 'request')),
     summary TEXT NOT NULL
+);
+""")
+
+# An agenda item that reviews the decisions of earlier meetings. SQLite cannot alter a CHECK: the table
+# is rebuilt; foreign keys are checked at commit, when meeting_item_text points at the new table.
+register_migration(73, "meeting_items_follow_up", f"""
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE meeting_items_new (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ({_in(tuple(AGENDA_ITEM_KINDS))})),
+    case_id TEXT REFERENCES cases (case_id),
+    title TEXT NOT NULL,
+    report_ids TEXT NOT NULL DEFAULT '[]',
+    status TEXT,
+    PRIMARY KEY (meeting_id, seq)
+);
+INSERT INTO meeting_items_new SELECT meeting_id, seq, kind, case_id, title, report_ids, status FROM meeting_items;
+DROP TABLE meeting_items;
+ALTER TABLE meeting_items_new RENAME TO meeting_items;
+""")
+
+# Decisions about cases: statistics side (kind, dates, state) apart from what was typed (task, owner,
+# outcome), which purge erases with the case.
+register_migration(74, "decisions", f"""
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+    seq INTEGER NOT NULL,
+    item_seq INTEGER NOT NULL,
+    case_id TEXT NOT NULL REFERENCES cases (case_id),
+    kind TEXT NOT NULL CHECK (kind IN ({_in(tuple(DECISION_KINDS))})),
+    made_on TEXT NOT NULL,
+    deadline TEXT,
+    due TEXT,
+    referred_on TEXT,
+    state TEXT NOT NULL CHECK (state IN ({_in(DECISION_STATES)})),
+    done_on TEXT,
+    UNIQUE (meeting_id, seq)
+);
+CREATE INDEX decisions_case ON decisions (case_id);
+CREATE TABLE decision_text (
+    decision_id INTEGER PRIMARY KEY REFERENCES decisions (id),
+    task TEXT NOT NULL DEFAULT '',
+    responsible TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE decision_reviews (
+    decision_id INTEGER NOT NULL REFERENCES decisions (id),
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+    reviewed_on TEXT NOT NULL,
+    result TEXT CHECK (result IN ({_in(tuple(DECISION_RESULTS))})),
+    new_deadline TEXT,
+    PRIMARY KEY (decision_id, meeting_id)
+);
+CREATE TABLE decision_review_text (
+    decision_id INTEGER NOT NULL,
+    meeting_id INTEGER NOT NULL,
+    outcome TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (decision_id, meeting_id),
+    FOREIGN KEY (decision_id, meeting_id) REFERENCES decision_reviews (decision_id, meeting_id)
+);
+""")
+
+# F3: the legal basis of the report and when the parents were told (codes and dates; the "other"
+# basis is typed text and lives with the report's narrative).
+register_migration(75, "case_report_basis", """
+ALTER TABLE case_reports ADD COLUMN legal_basis TEXT;
+ALTER TABLE case_reports ADD COLUMN parents_informed INTEGER;
+ALTER TABLE case_reports ADD COLUMN parents_informed_on TEXT;
+ALTER TABLE case_report_text ADD COLUMN legal_basis_other TEXT NOT NULL DEFAULT '';
+""")
+
+# Open cases without activity are erased only after the board was warned; what a purge still has to
+# do after its transaction (delete a replaced original, render a meeting's protocols again) is written
+# down in the same transaction, so running ``pmp purge`` again finishes an interrupted one.
+register_migration(76, "purge_warnings", """
+CREATE TABLE purge_warnings (
+    case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+    warned_on TEXT NOT NULL,
+    last_activity TEXT NOT NULL
+);
+CREATE TABLE purge_pending (
+    kind TEXT NOT NULL CHECK (kind IN ('file', 'meeting')),
+    ref TEXT NOT NULL,
+    PRIMARY KEY (kind, ref)
 );
 """)
 
