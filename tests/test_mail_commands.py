@@ -189,3 +189,26 @@ def test_watch_with_mail_takes_both_the_inbox_and_the_mailbox(mail_ws: Workspace
     assert "gimnazija@ludzasnovads.lv: pieņemts ludzas-vsk F1 2025 v1" in text
     assert "zilupes-vsk F1 2025 v1" in text
     assert "IDLE" in err.decode()
+
+
+def test_rate_limit_per_recipient_and_done_folder(mini_ws: Workspace, servers, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                                                  tmp_path: Path) -> None:
+    from tests.mail_servers import mail_section
+
+    dovecot, smtp = servers
+    with open(mini_ws.config_path, "a", encoding="utf-8") as fh:
+        fh.write(mail_section(dovecot, smtp, replies_per_hour=1, done_folder="Apstradats"))
+    monkeypatch.setenv("PMP_MAIL_SECRET", SECRET)
+    ws = Workspace(mini_ws.root)
+    for n in range(2):
+        dovecot.append(school_message(ws, SCHOOL, f"Jautājums {n}", []))
+    out = run_mail(ws)
+    assert "nosūtītas atbildes 1, atliktas (sūtīšanas limits) 1." in out
+    assert len(smtp.messages()) == 1
+    assert dovecot.messages() == {} and len(dovecot.messages("Apstradats")) == 2  # moved once taken
+    out = run_mail(ws)  # still within the hour: the second answer waits, nothing is taken again
+    assert "Pastkaste apstrādāta: 0 vēstule(s)" in out and "atliktas (sūtīšanas limits) 1" in out
+    with open_store(ws) as store:  # an hour later the queued answer goes
+        store.conn.execute("UPDATE mail_sent_to SET sent_at = '2000-01-01T00:00:00+00:00'")
+    run_mail(ws)
+    assert len(smtp.messages()) == 2

@@ -82,6 +82,8 @@ def test_faulty_f2_refused_by_mail_then_corrected_reply_accepted(mail_ws: Worksp
     assert r["In-Reply-To"] == first["Message-ID"]
     assert first["Message-ID"] in r["References"]
     assert r["Auto-Submitted"] == "auto-replied"
+    assert r["From"].addresses[0].display_name == "Ludzas novada pašvaldības Izglītības pārvalde"
+    assert r["From"].addresses[0].addr_spec == "pmp@ludzasnovads.lv"
     assert r["Subject"] == "Re: PMP veidlapa F2"
     assert sorted(reply.rcpt_tos) == [SCHOOL]  # the sender is the registered address
     body = r.get_body(("plain",)).get_content()

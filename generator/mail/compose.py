@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +23,10 @@ XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 CASE_FORMS = ("F3", "F5")
 CASE_SUBJECT = "PMP iesniegums"
 
-GREETING = "Labdien!\n\nŠī ir automātiska atbilde no {board} PMP iesniegumu pastkastes uz jūsu vēstuli{about}."
+GREETING = "Labdien!\n\nŠī ir automātiska atbilde uz jūsu vēstuli{about}."
 FOOTER = ("Labotu vai trūkstošu veidlapu varat nosūtīt, atbildot uz šo vēstuli.\n"
-          "Šī vēstule sagatavota automātiski; ja rodas jautājumi, sazinieties ar {board} ({contact}).")
+          "Šī vēstule sagatavota automātiski; ja rodas jautājumi, rakstiet uz {contact}.\n\n{board}\n"
+          "PMP iesniegumu pastkaste")
 NOTHING_TO_TAKE = (
     "Vēstulē nav atrasta neviena aizpildīta PMP veidlapa. Pievienojiet izglītības pārvaldes izsniegto "
     "Excel darbgrāmatu (.xlsx) kā pielikumu — nevis saiti, attēlu vai PDF — un nosūtiet vēlreiz. "
@@ -51,7 +53,7 @@ def new_message(cfg: Config, address: str, to: list[str], subject: str, mail_id:
                 in_reply_to: str = "", references: list[str] | None = None) -> EmailMessage:
     """The common headers of every message the tool sends (``address``: the board's mailbox)."""
     msg = EmailMessage()
-    msg["From"] = formataddr((cfg.municipality.board_name, address))
+    msg["From"] = Address(cfg.municipality.board_name, addr_spec=address)
     msg["To"] = ", ".join(to)
     msg["Subject"] = subject
     msg["Date"] = format_datetime(datetime.now().astimezone())
@@ -79,7 +81,7 @@ def greeting(cfg: Config, subject: str, sent_at: str | None, case_data: bool) ->
             about += f", kas nosūtīta {datetime.fromisoformat(sent_at):%d.%m.%Y %H:%M}"
         except ValueError:
             pass
-    return GREETING.format(board=cfg.municipality.board_name, about=about)
+    return GREETING.format(about=about)
 
 
 def footer(cfg: Config, mail: MailSettings) -> str:
@@ -100,5 +102,6 @@ def strip_file_line(receipt: str) -> str:
 
 
 def wire_bytes(msg: EmailMessage) -> bytes:
-    """The message as SMTP carries it: CRLF line ends (smtplib sends bytes as they are)."""
-    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+    """The message as SMTP carries it: CRLF line ends (smtplib sends bytes as they are), and headers
+    folded no earlier than needed (Python's own parser splits a name folded inside an encoded word)."""
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n", max_line_length=200))

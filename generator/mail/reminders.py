@@ -10,8 +10,9 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,7 +72,8 @@ def reminder_message(cfg: Config, period: Period, miss: Missing) -> EmailMessage
     """One reminder with the institution's blank forms attached; ``To:`` is its registered address."""
     msg = EmailMessage()
     own = sender_address(cfg)
-    msg["From"] = formataddr((cfg.municipality.board_name, own)) if own else ""
+    if own:
+        msg["From"] = Address(cfg.municipality.board_name, addr_spec=own)
     msg["To"] = miss.institution.email or ""
     msg["Subject"] = f"Atgādinājums: PMP veidlapas — {period.label}"
     msg["Auto-Submitted"] = "auto-generated"
@@ -93,7 +95,7 @@ def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path) -> 
     msg["X-Unsent"] = "1"
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"atgadinajums_{miss.institution.id}.eml"
-    out.write_bytes(bytes(msg))
+    out.write_bytes(compose.wire_bytes(msg))
     return out
 
 

@@ -101,7 +101,7 @@ def request_return(ws: Workspace, institution: str, form_id: str, period: Period
             folder.mkdir(parents=True, exist_ok=True)
             msg["X-Unsent"] = "1"
             draft = folder / f"labosanai_{institution}_{form_id}.eml"
-            draft.write_bytes(bytes(msg))
+            draft.write_bytes(compose.wire_bytes(msg))
             return ReturnResult(recipients, False, draft)
         with store.transaction() as conn:
             queue_mail(conn, None, "return", recipients, mail_id, compose.wire_bytes(msg))
