@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from generator.core.workspace import Workspace
 from generator.intake import Limits
+from generator.intake.lock import INBOX_LOCK_FILES
 
 FAST = Limits(settle_seconds=0.0)
 
@@ -102,3 +103,8 @@ def filled(ws: Workspace, form_id: str, institution: str, *, year: int = 2025, s
     period = Period(year, ws.config.period.kind)
     dest = (folder or ws.inbox) / (name or form_filename(form_id, period, institution))
     return fill_workbook(ws.config, form_id, period, institution, dest, seed=seed, errors=errors)
+
+
+def inbox_names(ws: Workspace) -> list[str]:
+    """Names in the inbox folder, sorted, besides the intake's own lock files (which stay there)."""
+    return sorted(p.name for p in ws.inbox.iterdir() if p.name not in INBOX_LOCK_FILES)

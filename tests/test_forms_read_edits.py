@@ -57,7 +57,8 @@ def calc(office: Calc) -> Callable[..., Path]:
     """``calc(src, dest, *edits)``: ``src`` opened in Calc, edited as a person would, saved as ``dest``.
 
     Edits: ``("insert_rows"|"delete_rows", sheet, row)`` (the sheet's protection switched off first, as a
-    person must), ``("type", sheet, cell, text)`` (typed and Enter), ``("rename", sheet, new_name)``.
+    person must), ``("type", sheet, cell, text)`` (typed and Enter), ``("block", sheet, cell, rows)`` (a
+    pasted block of values), ``("rename", sheet, new_name)``.
     """
     def edit(src: Path, dest: Path, *edits: tuple[Any, ...]) -> Path:
         actions: list[dict[str, Any]] = []
@@ -67,6 +68,8 @@ def calc(office: Calc) -> Callable[..., Path]:
                 actions += [{"unprotect": sheet}, {kind: [args[0]]}]
             elif kind == "type":
                 actions.append({"type": [args[0], args[1]]})
+            elif kind == "block":
+                actions.append({"set_block": [args[0], args[1]]})
             else:
                 actions += [{"unprotect_workbook": None}, {"rename_sheet": [sheet, args[0]]}]
         office.edit(src, dest, actions)
@@ -140,6 +143,22 @@ def test_deleted_empty_partner_row_keeps_every_table(ws: Workspace, calc: Callab
     assert read_submission(edited, ws.config).data == expected.data
     if expected.ok:
         assert _stored(ws, "zilupes-vsk", "F2") == _json(expected.data)
+
+
+def test_every_partner_row_filled_and_one_inserted_keeps_all_21(ws: Workspace, calc: Callable[..., Path]) -> None:
+    """All 20 partner rows filled, a 21st row inserted in the middle and filled: 21 partners stored, in order."""
+    sheet = "Partneri un tālākizglītība"
+    rows = [[f"Partneris {n}", f"sadarbība {n}"] for n in range(1, 21)]
+    edited = calc(_fill(ws, "F2", "zilupes-vsk"), ws.root / "f2.xlsx", ("block", sheet, "A7", rows),
+                  ("insert_rows", sheet, 15), ("type", sheet, "A15", "Ievietotais partneris"),
+                  ("type", sheet, "B15", "mentori"))
+    result = _ingest(ws, edited)
+    assert result.outcome == "accepted", result.errors
+    stored = _stored(ws, "zilupes-vsk", "F2")
+    assert stored is not None
+    assert stored["partners"] == ([{"partner": p, "kind": k} for p, k in rows[:8]]
+                                  + [{"partner": "Ievietotais partneris", "kind": "mentori"}]
+                                  + [{"partner": p, "kind": k} for p, k in rows[8:]])
 
 
 def test_inserted_row_on_the_main_sheet_reads_right(ws: Workspace, calc: Callable[..., Path]) -> None:

@@ -136,3 +136,15 @@ def test_row_inserted_into_statuses_marks_the_copy_at_the_forms_own_cells(cfg: C
     assert marked["B12"].value == "gandrīz" and marked["B12"].comment.text.startswith("Kļūda: “gandrīz”")
     assert marked["B11"].comment is None and marked["A12"].comment is None
     assert marked["B11"].value == load_workbook(path)["Plāna izpilde"]["B11"].value
+
+
+def test_a_name_pointing_far_down_is_refused_without_reading_that_far(cfg: Config, tmp_path: Path) -> None:
+    path = fill_workbook(cfg, "F2", P2025, "zilupes-vsk", tmp_path / "f.xlsx")
+    wb = load_workbook(path)
+    wb.defined_names[field_name("moved_in")].attr_text = f"'{F2_MAIN}'!$B$900000"
+    wb[F2_MAIN]["B900000"] = 3
+    wb.save(path)
+    sub = read_submission(path, cfg)
+    assert [m.text for m in sub.messages] == [
+        "Lapā “Situācijas apraksts” mainīta veidlapas struktūra: ievietots pārāk daudz rindu (vairāk nekā 2000). "
+        "Tāpēc datus nevar droši nolasīt; lūdzu, atsauciet šīs izmaiņas vai aizpildiet jaunu veidlapu."]

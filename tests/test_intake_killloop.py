@@ -17,7 +17,7 @@ import pytest
 from generator.core.workspace import Workspace
 from generator.intake.receipts import receipt_path
 from generator.store import open_store
-from tests.intake_helpers import drop, filled, plain_xlsx_bytes, zip_bomb
+from tests.intake_helpers import drop, filled, inbox_names, plain_xlsx_bytes, zip_bomb
 
 
 def _corpus(ws: Workspace, tmp: Path) -> dict[str, str]:
@@ -67,7 +67,7 @@ def test_sigkill_loop_loses_nothing_and_doubles_nothing(mini_ws: Workspace, tmp_
     rng = random.Random(4)
     kills = 0
     for _ in range(60):
-        if not any(mini_ws.inbox.iterdir()):
+        if not inbox_names(mini_ws):
             break
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Wait until this run has finished a file (a new log line), then kill it a moment later:
@@ -84,7 +84,7 @@ def test_sigkill_loop_loses_nothing_and_doubles_nothing(mini_ws: Workspace, tmp_
     final = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert final.returncode == 0, final.stderr
     assert kills >= 8
-    assert list(mini_ws.inbox.iterdir()) == []
+    assert inbox_names(mini_ws) == []
 
     with open_store(mini_ws) as store:
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

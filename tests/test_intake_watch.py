@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import store as store_module
+from generator.core import platform as platform_module
 from generator.core.errors import IntakeLocked, WorkspaceError
 from generator.core.workspace import Workspace
 from generator.intake import Limits, Result
@@ -21,7 +21,7 @@ from generator.intake.lock import intake_lock
 from generator.intake.taking import StabilityTracker, is_candidate_name
 from generator.intake.watch import Watcher
 from generator.store import network_fstype, open_store
-from tests.intake_helpers import filled
+from tests.intake_helpers import filled, inbox_names
 
 FAST_WATCH = Limits(settle_seconds=0.0, stable_checks=3)
 
@@ -100,7 +100,7 @@ def test_files_present_at_start_and_lock_files_ignored(mini_ws: Workspace, runni
     assert [x.outcome for x in r.wait_for(1)] == ["accepted"]
     time.sleep(0.6)
     assert len(r.results) == 1
-    assert sorted(p.name for p in mini_ws.inbox.iterdir()) == [".~lock.F1.xlsx#", "~$F1.xlsx"]
+    assert inbox_names(mini_ws) == [".~lock.F1.xlsx#", "~$F1.xlsx"]
 
 
 @pytest.mark.slow
@@ -148,9 +148,9 @@ def test_second_watcher_with_wait_takes_over(mini_ws: Workspace) -> None:
         time.sleep(2.0)
         filled(mini_ws, "F1", "bt")
         time.sleep(1.0)
-        assert list(mini_ws.inbox.iterdir())  # still waiting: nothing processed
+        assert inbox_names(mini_ws)  # still waiting: nothing processed
     deadline = time.monotonic() + 20
-    while list(mini_ws.inbox.iterdir()) and time.monotonic() < deadline:
+    while inbox_names(mini_ws) and time.monotonic() < deadline:
         time.sleep(0.1)
     proc.terminate()
     out, err = proc.communicate(timeout=20)
@@ -182,13 +182,13 @@ def test_network_filesystem_detection(tmp_path: Path, fstype: str, network: bool
 
 
 def test_network_inbox_forces_polling(mini_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "MOUNTS_FILE", _fake_mounts(tmp_path, mini_ws.inbox, "cifs"))
+    monkeypatch.setattr(platform_module, "MOUNTS_FILE", _fake_mounts(tmp_path, mini_ws.inbox, "cifs"))
     w = Watcher(mini_ws)
     assert (w.polling, w.fstype) == (True, "cifs")
 
 
 def test_store_on_network_share_refused(mini_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "MOUNTS_FILE", _fake_mounts(tmp_path, mini_ws.root, "nfs"))
+    monkeypatch.setattr(platform_module, "MOUNTS_FILE", _fake_mounts(tmp_path, mini_ws.root, "nfs"))
     with pytest.raises(WorkspaceError) as e:
         with open_store(mini_ws):
             pass

@@ -3,7 +3,8 @@
 The store and the archive are made owner-only by the intake (:func:`generator.store.secure_dir`), the
 key by :func:`generator.core.secret.ensure_secret`; this module covers the protocol folders and re-applies
 the rule to the whole set whenever the cooperation-group commands run (a copy made with another umask,
-a folder restored from a backup).
+a folder restored from a backup). The modes are set by :mod:`generator.core.platform`: Windows has
+none, and the NTFS permissions of the folder protect it there.
 """
 
 from __future__ import annotations
@@ -14,26 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.platform import DIR_MODE, FILE_MODE, owner_only_modes, private_dir, private_file
+
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
-
-DIR_MODE = 0o700
-FILE_MODE = 0o600
-
-
-def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) and make it 0700."""
-    path.mkdir(parents=True, exist_ok=True)
-    if stat.S_IMODE(path.stat().st_mode) != DIR_MODE:
-        os.chmod(path, DIR_MODE)
-    return path
-
-
-def private_file(path: Path) -> Path:
-    """Make an existing file 0600."""
-    if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
-        os.chmod(path, FILE_MODE)
-    return path
 
 
 def save_private_workbook(wb: Any, dest: Path) -> Path:
@@ -91,8 +76,13 @@ def protect_workspace(ws: Workspace) -> None:
 
 
 def permission_problems(ws: Workspace) -> list[str]:
-    """Paths among the protected ones that others could read (empty when all is owner-only)."""
+    """Paths among the protected ones that others could read (empty when all is owner-only).
+
+    Empty on Windows, which has no such modes: the NTFS permissions of the folder protect it there.
+    """
     out: list[str] = []
+    if not owner_only_modes():
+        return out
     for folder in (ws.archive, ws.secret_path.parent, form_protocols_dir(ws), outbox_protocols_dir(ws)):
         if not folder.exists():
             continue

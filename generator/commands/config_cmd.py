@@ -17,7 +17,7 @@ from ._common import domain_errors, get_workspace
 
 
 @click.command("init")
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", type=click.Path(file_okay=False), metavar="MAPE")
 @click.option("--preset", type=click.Choice(PRESETS), default=DEFAULT_PRESET, show_default=True,
               help="Pašvaldības programma, no kuras ņemt plānu.")
 @domain_errors

@@ -91,7 +91,7 @@ def build_cmd(period: int | None, pdf: bool) -> None:
 
 
 @click.command("demo")
-@click.argument("directory", type=click.Path(file_okay=False), default="demo")
+@click.argument("directory", type=click.Path(file_okay=False), default="demo", metavar="[MAPE]")
 @domain_errors
 def demo_cmd(directory: str) -> None:
     """Visa plūsma ar noklusējuma pašvaldību: veidlapas, aizpildīti iesniegumi, pieņemšana, dokumenti."""

@@ -78,7 +78,7 @@ def blank_cmd(pdf: bool) -> None:
 
 
 @protocol_cmd.command("final")
-@click.argument("number", type=click.IntRange(1, 999))
+@click.argument("number", type=click.IntRange(1, 999), metavar="NUMURS")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None,
               help="Protokola gads; bez tā — šis gads.")
 @click.option("--pdf", is_flag=True, help="Izveidot arī PDF (vajadzīgs LibreOffice).")

@@ -24,10 +24,10 @@ def status_cmd() -> None:
 
 
 @templates_group.command("restore")
-@click.argument("name", type=click.Choice(sorted(TEMPLATE_NAMES.values())))
+@click.argument("name", type=click.Choice(sorted(TEMPLATE_NAMES.values())), metavar="VEIDNE")
 @domain_errors
 def restore_cmd(name: str) -> None:
-    """Atjauno piegādāto veidni NAME; darba vietas noformēto kopiju saglabā blakus ar laika zīmogu."""
+    """Atjauno piegādāto VEIDNI; darba vietas noformēto kopiju saglabā blakus ar laika zīmogu."""
     from ..documents.templates import restore_template
 
     ws = get_workspace()

@@ -6,6 +6,8 @@ import os
 import secrets
 from typing import TYPE_CHECKING
 
+from .platform import private_dir
+
 if TYPE_CHECKING:
     from .workspace import Workspace
 
@@ -15,8 +17,7 @@ def ensure_secret(ws: Workspace) -> bytes:
     path = ws.secret_path
     if path.is_file():
         return path.read_bytes()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
+    private_dir(path.parent)
     key = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:

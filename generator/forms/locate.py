@@ -32,6 +32,7 @@ MAX_EXTRA_ROWS = 2000
 
 STRUCTURE = ("Lapā “{sheet}” mainīta veidlapas struktūra: {what}. Tāpēc datus nevar droši nolasīt; lūdzu, "
              "atsauciet šīs izmaiņas vai aizpildiet jaunu veidlapu.")
+TOO_MANY_ROWS = f"ievietots pārāk daudz rindu (vairāk nekā {MAX_EXTRA_ROWS})"
 MISSING_SHEET = ("Darbgrāmatā nav lapas “{sheet}”. Neizdzēsiet un nepārdēvējiet veidlapas lapas; izmantojiet "
                  "sākotnējo veidlapu.")
 
@@ -158,6 +159,8 @@ def locate(form: FormDef, lay: Layout, names: dict[str, str], sheetnames: list[s
             if sheet.name not in sheetnames or (ref is not None and ref.sheet != sheet.name):
                 raise LayoutProblem(sheet.name, "", missing_sheet=True)
             raise LayoutProblem(sheet.name, "izdzēstas rindas ar iestādes nosaukumu un periodu lapas augšā")
+        if ref.row > title[0] + MAX_EXTRA_ROWS:
+            raise LayoutProblem(ref.sheet, TOO_MANY_ROWS)
         loc.sheets[sheet.name], loc.titles[sheet.name] = ref.sheet, (ref.row, ref.col)
     for slot in lay.singles:
         if not ours:
@@ -167,6 +170,8 @@ def locate(form: FormDef, lay: Layout, names: dict[str, str], sheetnames: list[s
         ref = parse_ref(ours.get(field_name(slot.field.key)))
         if ref is None or ref.sheet != actual or (ref.row, ref.col) != (ref.last_row, ref.last_col):
             raise LayoutProblem(actual, f"izdzēsta vai pārvietota lauka “{slot.field.label}” šūna")
+        if ref.row > slot.row + MAX_EXTRA_ROWS:
+            raise LayoutProblem(actual, TOO_MANY_ROWS)
         loc.singles[slot.field.key] = (ref.row, ref.col)
     for ts in lay.tables:
         title_text = ts.table.title
@@ -181,7 +186,7 @@ def locate(form: FormDef, lay: Layout, names: dict[str, str], sheetnames: list[s
         if ref.last_col - ref.col + 1 != len(ts.table.columns):
             raise LayoutProblem(actual, f"tabulā “{title_text}” ievietotas vai izdzēstas kolonnas")
         canonical = ts.max_rows if ts.max_rows is not None else 0
-        if ref.last_row - ref.row > canonical + MAX_EXTRA_ROWS:
-            raise LayoutProblem(actual, f"tabulā “{title_text}” ievietots pārāk daudz rindu")
+        if ref.last_row - ref.row > canonical + MAX_EXTRA_ROWS or ref.row > ts.header_row + MAX_EXTRA_ROWS:
+            raise LayoutProblem(actual, TOO_MANY_ROWS)
         loc.tables[ts.table.key] = TablePlace(actual, ref.row, ref.last_row, ref.col)
     return loc

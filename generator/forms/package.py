@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.etree.ElementTree import Element  # the type only: parsing goes through defusedxml
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -25,8 +26,8 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 #: Bytes of workbook.xml / its relationships read at most (real ones are a few KB).
 MAX_WORKBOOK_XML = 2 * 1024 * 1024
-#: An error-typed cell attribute, in either quoting; a sheet without it has no error cell.
-_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+#: An error-typed cell has the attribute value "e" (t="e"); a sheet without that value has none.
+_ERROR_VALUES = (b'"e"', b"'e'")
 _CHUNK = 64 * 1024
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 
@@ -77,7 +78,7 @@ class Package:
                 data = fh.read()
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as e:
             raise PackageError(f"sheet part {part} unreadable") from e
-        if not _ERROR_TYPE.search(data):
+        if not any(quoted in data for quoted in _ERROR_VALUES):  # a plain substring search: cheap
             return {}
         return _scan_errors(data)
 
@@ -123,7 +124,7 @@ def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
     return data
 
 
-def _parse(data: bytes, name: str) -> SafeET.Element:  # type: ignore[name-defined]
+def _parse(data: bytes, name: str) -> Element:
     try:
         return SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException, ValueError) as e:

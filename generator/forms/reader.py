@@ -246,10 +246,12 @@ def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: _Book, sub: Submi
             cells.tables[ts.table.key] = (actual_sheet, place.col)
             rows: RawRows = []
             written = 0  # rows read that the form as written has (for the marked copy)
+            span = slice(place.col - 1, place.col - 1 + len(columns))
             for r in range(place.header_row + 1, last + 1):
-                values = {f.key: grid.at(r, place.col + n) for n, f in enumerate(columns)}
-                if all(is_empty(v) for v in values.values()):
+                cut = grid.rows[r - 1][span] if r <= len(grid.rows) else ()
+                if all(v is None for v in cut) or all(is_empty(v) for v in cut):
                     continue  # an empty row never ends a table: rows after it are read too
+                values = {f.key: grid.at(r, place.col + n) for n, f in enumerate(columns)}
                 # The row's place in the form as written: by position, or (after inserted or deleted rows)
                 # by order; a row inserted into a prefilled table (no locked text) or past a free
                 # table's written size has none.

@@ -36,7 +36,7 @@ from ..core.errors import CaseError
 from ..core.secret import ensure_secret
 from ..core.vocab import OPEN_CASE_STATUSES
 from ..core.workspace import Workspace
-from ..intake.lock import intake_lock
+from ..intake.lock import store_lock
 from ..intake.receipts import receipt_dir, receipt_stem
 from ..store import open_store
 from .redact import Redactor, redact_store, redact_workbook
@@ -400,7 +400,7 @@ def purge(ws: Workspace, case_id: str | None = None, dry_run: bool = False, toda
 
     today = today or date.today()
     cutoff = retention_cutoff(today, ws.config.cooperation_group.retention_years)
-    with intake_lock(ws, wait=0.0), open_store(ws) as store:
+    with store_lock(ws, wait=0.0), open_store(ws) as store:
         conn = store.conn
         conn.execute("PRAGMA secure_delete=ON")
         finished = PurgeResult()

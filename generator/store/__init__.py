@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import WorkspaceError
+from ..core.platform import network_location as network_fstype
+from ..core.platform import private_dir as secure_dir
+from ..core.platform import private_file
 from . import schema as schema
 from .migrations import register_migration, run_migrations
 
@@ -29,9 +32,6 @@ __all__ = [
     "register_migration", "secure_dir",
 ]
 
-#: Filesystems on which SQLite locking and fsync cannot be trusted (and where watching needs polling).
-NETWORK_FS = ("cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse", "9p", "afs", "ncpfs", "davfs")
-MOUNTS_FILE = Path("/proc/mounts")
 
 NETWORK_STORE = (
     "krātuvi {path} nevar glabāt tīkla diskā ({fstype}): SQLite tur var sabojāt datus. "
@@ -70,35 +70,6 @@ class SubmissionRow:
     archived_as: str
     errors: list[str]
     warnings: list[str]
-
-
-def network_fstype(path: Path, mounts_file: Path | None = None) -> str | None:
-    """The network filesystem type ``path`` lives on (cifs, nfs, fuse.sshfs …), or None if local."""
-    try:
-        text = (mounts_file or MOUNTS_FILE).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    target = str(Path(os.path.abspath(path)))
-    best, best_type = "", ""
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount = parts[1].replace("\\040", " ")
-        if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best):
-            best, best_type = mount, parts[2]
-    base = best_type.split(".", 1)[0]
-    if best_type == "fuseblk":  # a local disk through FUSE (ntfs-3g)
-        return None
-    return best_type if base in NETWORK_FS else None
-
-
-def secure_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) and make it owner-only (0700)."""
-    path.mkdir(parents=True, exist_ok=True)
-    if path.stat().st_mode & 0o777 != 0o700:
-        os.chmod(path, 0o700)
-    return path
 
 
 class Store:
@@ -199,8 +170,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     if not path.exists():
         # Create the file owner-only first: SQLite gives the -wal and -shm files the same mode.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    if path.stat().st_mode & 0o777 != 0o600:
-        os.chmod(path, 0o600)
+    private_file(path)
     conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
