@@ -10,7 +10,7 @@ import click
 
 from ..core.period import today
 from ..forms.definitions import FORMS
-from ..intake.lock import intake_lock
+from ..intake.lock import store_lock
 from ..mail import MailError, Taken, fetch_once, run_mail
 from ..mail.reminders import plan_reminders, send_reminders, write_drafts
 from ..mail.returns import request_return
@@ -36,7 +36,7 @@ def mail_cmd(ctx: click.Context, once: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     ws = get_workspace()
-    with intake_lock(ws, wait=0.0):
+    with store_lock(ws, wait=0.0):
         if once:
             summary = fetch_once(ws, progress=_echo)
             click.echo(summary.line())
@@ -63,7 +63,7 @@ def release_cmd(ref: str) -> None:
     Pielikums tiek apstrādāts kā parasti, un sūtītājs un iestāde saņem kvīti tajā pašā sarakstē.
     """
     ws = get_workspace()
-    with intake_lock(ws, wait=0.0):
+    with store_lock(ws, wait=0.0):
         taken = release_held(ws, ref)
     click.echo(taken.line())
 
@@ -74,7 +74,7 @@ def release_cmd(ref: str) -> None:
 def discard_cmd(ref: str) -> None:
     """Noraida aizturētu e-pasta pielikumu (NR no `pmp status`): fails tiek dzēsts, atbilde netiek sūtīta."""
     ws = get_workspace()
-    with intake_lock(ws, wait=0.0):
+    with store_lock(ws, wait=0.0):
         discard_held(ws, ref)
     click.echo(f"Aizturētais pielikums Nr. {ref} dzēsts.")
 
