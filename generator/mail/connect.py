@@ -18,6 +18,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from ..core.errors import PmpError
+from ..core.platform import owner_only_modes
 
 if TYPE_CHECKING:
     from ..core.config import MailSettings
@@ -57,7 +58,7 @@ def secret(ws: Workspace, mail: MailSettings) -> str:
         st = path.stat()
     except OSError:
         raise MailError(NO_SECRET.format(env=mail.secret_env, file=path)) from None
-    if os.name == "posix" and stat.S_IMODE(st.st_mode) & 0o077:
+    if owner_only_modes() and stat.S_IMODE(st.st_mode) & 0o077:
         raise MailError(OPEN_SECRET.format(file=path))
     value = path.read_text(encoding="utf-8").strip()
     if not value:
