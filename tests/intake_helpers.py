@@ -105,6 +105,33 @@ def filled(ws: Workspace, form_id: str, institution: str, *, year: int = 2025, s
     return fill_workbook(ws.config, form_id, period, institution, dest, seed=seed, errors=errors)
 
 
+def sheet_part(xlsx: bytes, sheet_name: str) -> str:
+    """The zip part (``xl/worksheets/sheetN.xml``) holding the sheet called ``sheet_name``."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
+        book = zf.read("xl/workbook.xml").decode("utf-8")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    rid = re.search(rf'<sheet [^>]*name="{re.escape(sheet_name)}"[^>]*r:id="([^"]+)"', book)
+    assert rid, sheet_name
+    target = re.search(rf'<Relationship [^>]*Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels) or re.search(
+        rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
+    assert target
+    t = target.group(1)
+    return t.lstrip("/") if t.startswith("/") else f"xl/{t}"
+
+
+def with_extra_rows(xlsx: bytes, sheet_name: str, n: int, first: int = 1000) -> bytes:
+    """The workbook with ``n`` more rows (each one numbered text cell) at the end of a sheet, as a
+    crafted file or a runaway paste would have them."""
+    part = sheet_part(xlsx, sheet_name)
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
+        xml = zf.read(part).decode("utf-8")
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{r * 7919 % 100003}</t></is></c></row>'
+                   for r in range(first, first + n))
+    return replace_part(xlsx, part, xml.replace("</sheetData>", rows + "</sheetData>").encode("utf-8"))
+
+
 def inbox_names(ws: Workspace) -> list[str]:
     """Names in the inbox folder, sorted, besides the intake's own lock files (which stay there)."""
     return sorted(p.name for p in ws.inbox.iterdir() if p.name not in INBOX_LOCK_FILES)

@@ -7,8 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from docx import Document
 
+from generator.cli import cli
 from generator.core.period import Period
 from generator.core.workspace import Workspace
 from generator.documents.coop_summary import cooperation_summary, summarise_records
@@ -67,6 +69,8 @@ def test_two_meetings_follow_decisions_through_to_the_report(mini_ws: Workspace)
            "nodots 12.02.2026." in final1
 
     # The second meeting's F5 and draft list every open decision with its owner and deadline.
+    out = CliRunner().invoke(cli, ["protocol", "new", "--date", "10.03.2026"], catch_exceptions=False).output
+    assert "Jāziņo par iepriekšējo sanāksmju lēmumiem: 4, no tiem termiņš nokavēts: 2 (lapa “Lēmumu izpilde”)." in out
     second = new_protocol(mini_ws, date(2026, 3, 10), "Ludza", today=date(2026, 3, 1))
     assert follow_up_rows(second.form) == [
         ("1/2026.1", ids["zane"], "atbalsta pasākums: Psihologa konsultācijas reizi nedēļā",

@@ -127,8 +127,9 @@ def test_f4_inserted_row_with_a_value_is_refused_not_dropped(ws: Workspace, calc
               ("type", "Rādītāji", "H10", "17"))
     result = _ingest(ws, v2)
     assert result.outcome == "rejected"
-    assert result.errors == ['Kļūda — lapa "Rādītāji", šūna A10, lauks "Nr.": Rādītājs “” nav plānā. Neveidojiet '
-                             'rindas paši — izmantojiet pārvaldes sagatavoto veidlapu.']
+    assert result.errors == ['Kļūda — lapa "Rādītāji", šūna A10, lauks "Nr.": Šī rinda ievietota tabulā “Plāna '
+                             'rādītāji”, bet tās aizsargātajās šūnās nav veidlapas sagatavotā teksta, tāpēc to nevar '
+                             'nolasīt. Ierakstiet datus veidlapas sagatavotajās rindās un izdzēsiet ievietoto rindu.']
     assert _stored(ws, "ip", "F4") is None
 
 

@@ -130,7 +130,8 @@ def test_row_inserted_into_statuses_marks_the_copy_at_the_forms_own_cells(cfg: C
     wb.save(path)
     sub = read_submission(path, cfg)
     assert [(m.cell, m.text[:40]) for m in sub.errors] == [
-        ("A12", "Obligāts lauks nav aizpildīts. Lūdzu, ai"), ("B13", "“gandrīz” nav atļauta vērtība. Izvēlieti")]
+        ("A12", "Šī rinda ievietota tabulā “Plāna aktivit"), ("B13", "“gandrīz” nav atļauta vērtība. Izvēlieti")]
+    assert [s["activity"] for s in sub.data["statuses"]] == ["1.1", "3.1"]  # the inserted row is no status
     out = write_marked_copy(sub, cfg, tmp_path / "marked.xlsx")
     marked = load_workbook(out)["Plāna izpilde"]
     assert marked["B12"].value == "gandrīz" and marked["B12"].comment.text.startswith("Kļūda: “gandrīz”")

@@ -12,18 +12,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from generator.core import platform as platform_module
 from generator.core.errors import IntakeLocked, WorkspaceError
 from generator.core.workspace import Workspace
 from generator.intake import Limits, Result
 from generator.intake.lock import intake_lock
-from generator.intake.taking import StabilityTracker, is_candidate_name
+from generator.intake.staging import Staged, stage
+from generator.intake.taking import StabilityTracker, is_candidate_name, ready
 from generator.intake.watch import Watcher
 from generator.store import network_fstype, open_store
 from tests.intake_helpers import filled, inbox_names
 
-FAST_WATCH = Limits(settle_seconds=0.0, stable_checks=3)
+#: A paused copy (below: pauses of 0.4 s) is waited for; complete files are taken at once.
+FAST_WATCH = Limits(settle_seconds=5.0, stable_checks=3)
 
 
 class Running:
@@ -219,13 +222,24 @@ def test_tracker_needs_several_identical_looks(tmp_path: Path) -> None:
     with open(path, "ab") as fh:
         fh.write(b"b")
     assert t.ready(path) is False
-    # An empty file may be a copy that has not started: it waits for the grace period.
-    empty = tmp_path / "e.xlsx"
-    empty.write_bytes(b"")
-    t2 = StabilityTracker(checks=2, broken_grace=0.2, min_gap=0.0)
-    assert [t2.ready(empty), t2.ready(empty)] == [False, False]
-    time.sleep(0.25)
-    assert t2.ready(empty) is True
+
+
+def test_one_completeness_check_waits_for_a_paused_copy(tmp_path: Path) -> None:
+    """An empty file, or a .xlsx that is not a zip yet, may be a copy that paused: it waits until it has
+    been still for ``settle_seconds`` (the tracker used to decide this itself, a third rule)."""
+    archive = tmp_path / "archive"
+    for name, content in (("e.xlsx", b""), ("puse.xlsx", b"PK\x03\x04half")):
+        path = tmp_path / name
+        path.write_bytes(content)
+        staged = stage(path, archive, time.time())
+        assert isinstance(staged, Staged)
+        assert ready(staged, settle_seconds=30.0) is False
+        later = stage(path, archive, time.time() + 31)
+        assert isinstance(later, Staged) and ready(later, settle_seconds=30.0) is True
+    whole = tmp_path / "F1.xlsx"
+    Workbook().save(whole)
+    staged = stage(whole, archive, time.time())
+    assert isinstance(staged, Staged) and ready(staged, settle_seconds=30.0) is True
 
 
 @pytest.mark.slow

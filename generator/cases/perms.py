@@ -29,7 +29,7 @@ def save_private_workbook(wb: Any, dest: Path) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
-        os.chmod(tmp, FILE_MODE)
+        private_file(Path(tmp))
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

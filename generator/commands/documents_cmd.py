@@ -61,6 +61,8 @@ def plan_cmd(period: int | None, pdf: bool) -> None:
 
 def _print_build(result: BuildResult) -> None:
     click.echo(result.ingest_line)
+    for line in result.attention:
+        click.echo(line)
     if result.missing:
         click.echo(f"Trūkst informācijas no {len(result.missing)} iestādēm:")
         for miss in result.missing:

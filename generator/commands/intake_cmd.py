@@ -11,7 +11,7 @@ import click
 
 from ..core.errors import IntakeLocked
 from ..intake import Result, ingest_once
-from ..intake.status import period_status, status_table
+from ..intake.status import full_status, status_table
 from ..intake.watch import Watcher
 from ..mail.connect import settings
 from ..mail.fetch import run_mail_beside_watcher
@@ -25,14 +25,16 @@ def _echo_result(result: Result) -> None:
 
 
 @click.command("ingest")
+@click.option("--retry-held", "retry", is_flag=True,
+              help="Vispirms vēlreiz apstrādāt aizturētos failus (pēc programmas labošanas vai sūtītāja pārbaudes).")
 @domain_errors
-def ingest_cmd() -> None:
+def ingest_cmd(retry: bool) -> None:
     """Apstrādā iesūtni vienreiz: katram failam kvīts; noraidīti faili nav kļūda (izejas kods 0).
 
     Izejas kods 1 tikai tad, ja kādu failu nevarēja apstrādāt vispār (tas paliek iesūtnē).
     """
     ws = get_workspace()
-    summary = ingest_once(ws, progress=_echo_result)
+    summary = ingest_once(ws, progress=_echo_result, retry=retry)
     click.echo(summary.line())
     if summary.failed:
         raise click.ClickException(f"{summary.failed} failu neizdevās apstrādāt; tie palika iesūtnē "
@@ -62,7 +64,7 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool, w
             kwargs={"progress": lambda t: click.echo(f"  {t.line()}"), "say": lambda s: click.echo(s, err=True)},
             name="pmp-mail", daemon=True)
         mail_thread.start()
-    counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
+    counts = {"accepted": 0, "rejected": 0, "duplicate": 0, "held": 0}
 
     def on_result(result: Result) -> None:
         _echo_result(result)
@@ -85,8 +87,9 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool, w
         stop.set()
         if mail_thread is not None:
             mail_thread.join(timeout=10)
+    held = f", aizturēti pārbaudei {counts['held']}" if counts["held"] else ""
     click.echo(f"Uzraudzība beigta: pieņemti {counts['accepted']}, noraidīti {counts['rejected']}, "
-               f"jau saņemti {counts['duplicate']}.")
+               f"jau saņemti {counts['duplicate']}{held}.")
 
 
 @click.command("status")
@@ -94,16 +97,17 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool, w
 @click.option("--json", "as_json", is_flag=True, help="Izdrukāt JSON formātā.")
 @domain_errors
 def status_cmd(period: int | None, as_json: bool) -> None:
-    """Katras iestādes katra veidlapa periodā: pieņemta, noraidīta vai trūkst."""
+    """Katras iestādes katra veidlapa periodā: pieņemta, aizturēta, noraidīta vai trūkst; aizturētie un
+    neatpazītie faili un tas, ko iesūtnē neapstrādājam."""
     ws = get_workspace()
     per = get_period(ws, period)
-    rows = period_status(ws, per.year)
-    held, returned = mail_status(ws, per.year)
+    st = full_status(ws, per.year)
+    returned = mail_status(ws, per.year)
     if as_json:
-        click.echo(json.dumps(status_json(rows, held, returned), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(status_json(st.rows, returned), ensure_ascii=False, indent=2))
     else:
         names = {i.id: i.name for i in ws.config.institutions}
-        click.echo("\n".join([status_table(rows, per.label), *status_lines(held, returned, names)]))
+        click.echo("\n".join([status_table(st.rows, per.label, st), *status_lines(returned, names)]))
 
 
 COMMANDS = [ingest_cmd, watch_cmd, status_cmd]

@@ -1,4 +1,4 @@
-"""``pmp mail``, ``pmp mail release``, ``pmp remind`` and ``pmp return``: the e-mail round trip."""
+"""``pmp mail``, ``pmp remind`` and ``pmp return``: the e-mail round trip."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from ..intake.lock import store_lock
 from ..mail import MailError, Taken, fetch_once, run_mail
 from ..mail.reminders import plan_reminders, send_reminders, write_drafts
 from ..mail.returns import request_return
-from ..mail.take import discard_held, release_held
 from ._common import domain_errors, get_period, get_workspace, period_option
 
 
@@ -22,19 +21,18 @@ def _echo(taken: Taken) -> None:
     click.echo(f"  {taken.line()}")
 
 
-@click.group("mail", invoke_without_command=True)
+@click.command("mail")
 @click.option("--once", is_flag=True, help="Apstrādāt pastkasti vienreiz un beigt (citādi gaidīt jaunas vēstules).")
-@click.pass_context
 @domain_errors
-def mail_cmd(ctx: click.Context, once: bool) -> None:
+def mail_cmd(once: bool) -> None:
     """Ņem iesniegumus no izglītības pārvaldes pastkastes (IMAP) un atbild ar kvītīm (SMTP).
 
     Katra vēstule tiek ņemta tieši vienreiz; serverī tā tiek atzīmēta (vai pārvietota, vai — ja tajā
     bija ziņojums par izglītojamo vai sanāksmes protokols — dzēsta) tikai pēc tam, kad pielikumi ir
-    droši saglabāti. Iesūtni un pastkasti reizē uzrauga `pmp watch --mail`.
+    droši saglabāti. Iesūtni un pastkasti reizē uzrauga `pmp watch --mail`. Pielikumu no adreses, kas
+    nepieder veidlapā norādītajai iestādei, aiztur pārbaudei; pieņem to `pmp ingest --retry-held`, un
+    nākamajā reizē sūtītājs saņem kvīti.
     """
-    if ctx.invoked_subcommand is not None:
-        return
     ws = get_workspace()
     with store_lock(ws, wait=0.0):
         if once:
@@ -52,31 +50,6 @@ def mail_cmd(ctx: click.Context, once: bool) -> None:
         except KeyboardInterrupt:
             pass
         click.echo("Pastkastes uzraudzība beigta.")
-
-
-@mail_cmd.command("release")
-@click.argument("ref")
-@domain_errors
-def release_cmd(ref: str) -> None:
-    """Pieņem aizturētu e-pasta pielikumu (NR no `pmp status`): izglītības pārvalde apliecina sūtītāju.
-
-    Pielikums tiek apstrādāts kā parasti, un sūtītājs un iestāde saņem kvīti tajā pašā sarakstē.
-    """
-    ws = get_workspace()
-    with store_lock(ws, wait=0.0):
-        taken = release_held(ws, ref)
-    click.echo(taken.line())
-
-
-@mail_cmd.command("discard")
-@click.argument("ref")
-@domain_errors
-def discard_cmd(ref: str) -> None:
-    """Noraida aizturētu e-pasta pielikumu (NR no `pmp status`): fails tiek dzēsts, atbilde netiek sūtīta."""
-    ws = get_workspace()
-    with store_lock(ws, wait=0.0):
-        discard_held(ws, ref)
-    click.echo(f"Aizturētais pielikums Nr. {ref} dzēsts.")
 
 
 @click.command("remind")

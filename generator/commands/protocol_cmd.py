@@ -56,6 +56,9 @@ def new_cmd(day: date, place: str | None, pdf: bool) -> None:
     click.echo(f"Sanāksmes protokols Nr. {made.number} ({lv.date_long(made.meeting_date)}) {verb}: darba "
                f"kārtībā {lv.count(made.items, 'jautājums', 'jautājumi')}, no tiem "
                f"{lv.count(made.cases, 'gadījums', 'gadījumi')}.")
+    if made.decisions:
+        click.echo(f"Jāziņo par iepriekšējo sanāksmju lēmumiem: {made.decisions}, no tiem termiņš nokavēts: "
+                   f"{made.overdue} (lapa “Lēmumu izpilde”).")
     click.echo(f"Veidlapa F5 protokolistam: {_rel(ws.root, made.form)}")
     click.echo(f"Protokola projekts drukāšanai: {_rel(ws.root, made.draft)}")
     if pdf:

@@ -12,7 +12,8 @@ from ._common import domain_errors, get_workspace
 @click.option("--dry-run", is_flag=True, help="Tikai parādīt, kas tiktu dzēsts.")
 @domain_errors
 def purge_cmd(case_id: str | None, dry_run: bool) -> None:
-    """Dzēš slēgto lietu personas datus pēc glabāšanas termiņa (cooperation_group.retention_years)."""
+    """Dzēš slēgto lietu personas datus pēc glabāšanas termiņa (cooperation_group.retention_years) un
+    atvērto lietu datus, kurās ilgi nekas nav noticis (inactive_years), pēc brīdinājuma valdei."""
     from ..pipeline.purge import purge
 
     ws = get_workspace()

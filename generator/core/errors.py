@@ -45,3 +45,8 @@ class DocumentError(PmpError):
 class CaseError(PmpError):
     """Raised when a cooperation-group command cannot proceed: no education board in the configuration,
     an unknown case id for ``pmp purge --case``, a meeting date that cannot be read."""
+
+
+class DiskFull(IntakeError):
+    """Raised when a disk the intake or a build writes to is full; the message names the disk, and the
+    file being processed is left where it was (nothing is lost)."""

@@ -65,7 +65,11 @@ LEGAL_BASES: dict[str, str] = {
 
 #: A submission's state in the store, and the states `pmp status` shows, with their Latvian names.
 SUBMISSION_STATES = ("accepted", "superseded", "rejected")
-STATE_LABELS: dict[str, str] = {"accepted": "pieņemts", "rejected": "noraidīts", "missing": "trūkst"}
+STATE_LABELS: dict[str, str] = {"accepted": "pieņemts", "held": "aizturēts", "rejected": "noraidīts",
+                                "missing": "trūkst"}
+#: Why a file is held for the board instead of being judged: our own exception while checking it, or
+#: a sender the mail intake could not vouch for.
+HELD_KINDS = ("error", "sender")
 
 #: School stages (grades) and their labels.
 Stage = Literal["1-6", "7-9", "10-12"]

@@ -36,6 +36,9 @@ NOT_XLSX = ("Failu nevar atvērt kā Excel darbgrāmatu (.xlsx); tas ir bojāts 
             "Saglabājiet veidlapu Excel formātā (.xlsx) un nosūtiet vēlreiz.")
 BELOW_TABLE = ("Šī rinda ir zem tabulas “{title}” beigām, tāpēc tās datus nevar nolasīt. Ievietojiet jaunu rindu "
                "tabulas iekšpusē (virs tās pēdējās rindas) un pārnesiet datus tur.")
+INSERTED_ROW = ("Šī rinda ievietota tabulā “{title}”, bet tās aizsargātajās šūnās nav veidlapas sagatavotā "
+                "teksta, tāpēc to nevar nolasīt. Ierakstiet datus veidlapas sagatavotajās rindās un izdzēsiet "
+                "ievietoto rindu.")
 #: Rows read below the last region of a sheet, to find values typed just under a table.
 _BELOW = 30
 UNREADABLE = ("Veidlapu neizdevās nolasīt ({detail}). Izmantojiet izglītības pārvaldes sagatavoto "
@@ -258,6 +261,12 @@ def _extract(form: FormDef, lay: Layout, ctx: FormContext, wb: _Book, sub: Submi
                 index = r - place.header_row - 1 if as_written else written
                 if ts.table.prefill is not None:
                     inside = as_written or any(not is_empty(values[f.key]) for f in columns if f.locked)
+                    if not inside:  # a row someone inserted and typed into: no plan activity, indicator…
+                        first = next(n for n, f in enumerate(columns) if f.locked)
+                        sub.messages.append(Message(
+                            "error", actual_sheet, f"{get_column_letter(place.col + first)}{r}", columns[first].label,
+                            INSERTED_ROW.format(title=ts.table.title)))
+                        continue
                 else:
                     inside = index < ts.table.rows
                 written += inside
@@ -325,7 +334,13 @@ def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormCon
 
 
 def read_submission(path: Path, cfg: Config) -> Submission:
-    """Read and validate a filled workbook. Never raises for bad content: problems become messages."""
+    """Read and validate a filled workbook. Never raises for bad content: problems become messages.
+
+    Any other exception is a fault of ours, not the sender's (broken XML is a parser error, handled
+    here; the intake's bound stage has checked every part is well-formed, bounded XML even before): it
+    propagates, so the intake holds the file for the board instead of telling the school its form is
+    broken.
+    """
     sub = Submission(None, None, None, None, None)
     try:
         wb = _Book(path)
@@ -352,7 +367,8 @@ def read_submission(path: Path, cfg: Config) -> Submission:
         sub.cell_map = cells.canonical
         sub.data = data
         sub.messages.extend(messages)
-    except Exception as e:  # noqa: BLE001 - odd cell content must become a message, never a crash
+    except (CalamineError, PackageError) as e:  # a sheet's own XML is broken: the sender's problem
+        sub.data = {}
         sub.messages.append(_whole(UNREADABLE.format(detail=type(e).__name__)))
     finally:
         wb.close()

@@ -1,33 +1,39 @@
-"""The intake: inbox → checks → store → archive, with a receipt for every file.
+"""The intake: inbox → stages → store → archive, with a receipt for every file.
 
-:func:`process_file` is the plain core (the watcher and the tests call it); :func:`ingest_once` runs
-it over the whole inbox under the intake lock (``pmp ingest``, ``pmp build``).
+:func:`process_file` is the plain core (the watcher, the mail intake and the tests call it; the stages
+are listed in :mod:`.process`); :func:`ingest_once` runs it over the whole inbox under the intake lock
+(``pmp ingest``, ``pmp build``), and :func:`retry_held` runs held files again.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..store import open_store
+from ..core.errors import DiskFull
+from ..store import Store, open_store
+from .diskfull import disk_errors
+from .held import retry_held
 from .lock import intake_lock
+from .origin import Origin
 from .process import Result, process_file
+from .recovery import recover
 from .safety import Limits, assert_defusedxml
-from .taking import complete, inbox_candidates, settled, signature
+from .taking import Skipped, scan_inbox
 
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
 
-__all__ = ["IngestSummary", "Limits", "Result", "ingest_once", "process_file"]
+__all__ = ["IngestSummary", "Limits", "Origin", "Result", "ingest_once", "process_file", "retry_held"]
 
 
 @dataclass
 class IngestSummary:
-    """Counts of one pass over the inbox, and each file's result in order."""
+    """Counts of one pass over the inbox, each file's result in order, and what was not taken."""
 
     results: list[Result] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
         """How many files ended with ``outcome``."""
@@ -35,6 +41,7 @@ class IngestSummary:
 
     accepted = property(lambda self: self.count("accepted"))
     rejected = property(lambda self: self.count("rejected"))
+    held = property(lambda self: self.count("held"))
     duplicates = property(lambda self: self.count("duplicate"))
     waiting = property(lambda self: self.count("waiting"))
     failed = property(lambda self: self.count("failed"))
@@ -42,6 +49,8 @@ class IngestSummary:
     def line(self) -> str:
         """The one-line summary printed at the end."""
         parts = [f"pieņemti {self.accepted}", f"noraidīti {self.rejected}", f"jau saņemti {self.duplicates}"]
+        if self.held:
+            parts.append(f"aizturēti pārbaudei {self.held}")
         if self.waiting:
             parts.append(f"vēl tiek rakstīti {self.waiting}")
         if self.failed:
@@ -50,36 +59,40 @@ class IngestSummary:
         return f"Iesūtne apstrādāta: {total} fail(i) — " + ", ".join(parts) + "."
 
 
+def _pass(ws: Workspace, store: Store, limits: Limits, progress: Callable[[Result], None] | None,
+          summary: IngestSummary) -> None:
+    paths, summary.skipped = scan_inbox(ws.inbox)
+    for path in paths:
+        try:
+            result = process_file(path, ws, store=store, limits=limits)
+        except Exception as e:
+            if isinstance(e, DiskFull):
+                raise
+            # A machine error (permissions, a locked store) on one file stops no other; it stays put.
+            result = Result(path.name, "failed", detail=f"({type(e).__name__}: {e})")
+        summary.results.append(result)
+        if progress is not None:
+            progress(result)
+
+
 def ingest_once(ws: Workspace, progress: Callable[[Result], None] | None = None,
-                limits: Limits | None = None, lock_wait: float | None = 0.0) -> IngestSummary:
+                limits: Limits | None = None, lock_wait: float | None = 0.0,
+                retry: bool = False) -> IngestSummary:
     """Process every file in the inbox once, under the intake lock; return what happened.
 
-    Files written in the last ``limits.settle_seconds`` are looked at again ``limits.recheck_seconds``
-    later and left for the next pass if they changed meanwhile or are not complete yet (empty, or a
-    ``.xlsx`` that does not open as a zip). Raises :class:`IntakeLocked` if another intake runs.
+    First finishes whatever a killed run left half-done. ``retry``: run the held files again first
+    (``pmp ingest --retry-held``). A file still being written is left for the next pass. Raises
+    :class:`IntakeLocked` if another intake runs, :class:`DiskFull` when a disk is full.
     """
     assert_defusedxml()
     limits = limits or Limits.from_config(ws.config)
     summary = IngestSummary()
-    with intake_lock(ws, wait=lock_wait), open_store(ws) as store:
-        paths = inbox_candidates(ws.inbox)
-        sigs = {p: signature(p) for p in paths}
-        now = time.time()
-        young = [p for p, s in sigs.items() if s is not None and not settled(s, limits.settle_seconds, now)]
-        if young:
-            time.sleep(limits.recheck_seconds)
-        for path in paths:
-            first = sigs[path]
-            if first is None:
-                continue
-            if path in young and (signature(path) != first or not complete(path)):
-                result = Result(path.name, "waiting")  # still being written: the next pass takes it
-            else:
-                try:
-                    result = process_file(path, ws, store=store, limits=limits, taken=True)
-                except Exception as e:  # one file's trouble (permissions, a handler bug) stops no other
-                    result = Result(path.name, "failed", detail=f"({type(e).__name__}: {e})")
-            summary.results.append(result)
-            if progress is not None:
-                progress(result)
+    with intake_lock(ws, wait=lock_wait), open_store(ws) as store, disk_errors(ws):
+        recover(ws, store)
+        if retry:
+            for result in retry_held(ws, store, limits):
+                summary.results.append(result)
+                if progress is not None:
+                    progress(result)
+        _pass(ws, store, limits, progress, summary)
     return summary

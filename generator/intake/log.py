@@ -28,3 +28,13 @@ def log_line(archive: Path, sha256: str, institution: str | None, form_id: str |
     finally:
         os.close(fd)
     return line.rstrip("\n")
+
+
+def log_lines(archive: Path, lines: list[str]) -> None:
+    """Append continuation lines (a held file's traceback frames) to ``archive/intake.log``."""
+    text = "".join(f"{line}\n" for line in lines)
+    fd = os.open(archive / "intake.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, text.encode("utf-8", "replace"))
+    finally:
+        os.close(fd)

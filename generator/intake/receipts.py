@@ -20,7 +20,9 @@ from ..core.period import Period
 from ..core.vocab import FORM_TITLES
 from ..core.workspace import Workspace
 
-UNKNOWN_DIR = "_nezinama"  # cannot clash with an institution id (ids start with a letter or digit)
+UNKNOWN_DIR = "_nezinama"
+#: Years a receipt names as a period; any other number in a workbook's hidden sheet is not one.
+PERIOD_RANGE = (1990, 2200)  # cannot clash with an institution id (ids start with a letter or digit)
 
 _TOKEN = re.compile(r"^[A-Za-z0-9]{1,8}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -46,11 +48,65 @@ class ReceiptInfo:
     warnings: list[str]
     summary: list[str]
     marked_copy: str | None
+    #: A case report or meeting record: the sender's file name may name a child and is never printed.
+    personal: bool = False
+    #: For a held file: one Latvian line on why (shown to the school only for a sender hold).
+    held: str | None = None
+
+
+HIDDEN_NAME = "(nosaukums netiek rādīts: veidlapā ir bērna personas dati)"
+#: Findings alike (same sheet, field and wording but for the values) shown before "… un vēl N".
+SHOWN_ALIKE = 10
+#: Findings of one kind (errors or warnings) shown in a receipt at most.
+SHOWN_TOTAL = 100
+_VALUES = re.compile(r"“[^”]*”|\"[^\"]*\"|\d+")
+
+HELD_TEXT = ("REZULTĀTS: SAŅEMTS, TIEK PĀRBAUDĪTS. Fails ir saņemts un droši saglabāts, bet to vēl "
+             "nevarējām apstrādāt: {why} Izglītības pārvalde to pārbaudīs un apstrādās atkārtoti; jūs "
+             "saņemsiet jaunu kvīti. Jums nekas nav jādara un fails nav jāsūta vēlreiz.")
+HELD_OURS = "pārbaudot to, radās kļūda mūsu programmā (tā nav jūsu kļūda)."
 
 
 def display_name(name: str) -> str:
-    """A sender's file name made safe to print: control characters shown as "?"."""
-    return _CONTROL.sub("?", name)
+    """A sender's file name made safe to print: control characters and bytes that are not UTF-8
+    (a name from a foreign disk or archive arrives with them) shown as "?"."""
+    return _CONTROL.sub("?", name.encode("utf-8", "replace").decode("utf-8"))
+
+
+def _file_line(name: str, personal: bool) -> str:
+    return f"Fails: {HIDDEN_NAME}" if personal else f"Fails: \"{display_name(name)}\""
+
+
+def capped(lines: list[str]) -> list[str]:
+    """Receipt lines with repeats summarised: at most :data:`SHOWN_ALIKE` findings that differ only in
+    their cell and values, then "… un vēl 312 līdzīgas kļūdas"; at most :data:`SHOWN_TOTAL` in all."""
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        head, _, text = line.partition(": ")
+        kind = head.split(" — ")[0]
+        where = re.sub(r"šūna [A-Z]+\d+,? ?", "", head)
+        groups.setdefault(f"{kind}|{where}|{_VALUES.sub('#', text)}", []).append(line)
+    out: list[str] = []
+    hidden = 0
+    for group in groups.values():
+        room = min(SHOWN_ALIKE, SHOWN_TOTAL - len(out))
+        shown = group[:max(room, 0)]
+        out.extend(shown)
+        rest = len(group) - len(shown)
+        if rest and room > 0:
+            kind = "kļūda" if group[0].startswith("Kļūda") else "brīdinājums"
+            out.append(f"… un vēl {_alike(rest, kind)}")
+        elif rest:
+            hidden += rest
+    if hidden:
+        out.append(f"… un vēl {hidden} citi atradumi (labojiet augstāk minētos un sūtiet vēlreiz)")
+    return out
+
+
+def _alike(n: int, kind: str) -> str:
+    forms = {"kļūda": ("līdzīga kļūda", "līdzīgas kļūdas"),
+             "brīdinājums": ("līdzīgs brīdinājums", "līdzīgi brīdinājumi")}[kind]
+    return lv.count(n, *forms)
 
 
 def receipt_dir(ws: Workspace, institution: str | None) -> Path:
@@ -76,12 +132,14 @@ def marked_copy_path(ws: Workspace, sha256: str, institution: str | None, form_i
     return receipt_dir(ws, institution) / f"{receipt_stem(sha256, form_id, period)}_labojama.xlsx"
 
 
-def _when(iso: str) -> str:
+def _when(iso: str, locative: bool = False) -> str:
+    """"2026. gada 30. novembris, plkst. 14:05", or in the locative "2026. gada 30. novembrī …"."""
     try:
         dt = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    return f"{lv.date_long(dt.date())}, plkst. {dt:%H:%M}"
+    day = lv.date_locative(dt.date()) if locative else lv.date_long(dt.date())
+    return f"{day}, plkst. {dt:%H:%M}"
 
 
 def _inst_label(cfg: Config, inst: str | None) -> str:
@@ -98,7 +156,7 @@ def receipt_text(cfg: Config, info: ReceiptInfo) -> str:
     lines = [
         f"KVĪTS PAR IESNIEGTO FAILU — {cfg.municipality.board_name}",
         "",
-        f"Fails: \"{display_name(info.original_name)}\"",
+        _file_line(info.original_name, info.personal),
         f"Saņemts: {_when(info.received_at)}",
         f"Kontrolsumma (SHA-256): {info.sha256}",
         f"Iestāde: {_inst_label(cfg, info.institution)}",
@@ -106,9 +164,12 @@ def receipt_text(cfg: Config, info: ReceiptInfo) -> str:
     if info.form_id:
         title = FORM_TITLES.get(info.form_id, "")
         lines.append(f"Veidlapa: {info.form_id}{' ' + title if title else ''}")
-    if info.period:
+    if info.period and PERIOD_RANGE[0] <= info.period <= PERIOD_RANGE[1]:
         lines.append(f"Periods: {Period(info.period, cfg.period.kind).label}")
     lines.append("")
+    if info.state == "held":
+        lines.append(HELD_TEXT.format(why=info.held or HELD_OURS))
+        return "\n".join(lines) + "\n"
     if info.state in ("accepted", "superseded"):
         head = f"REZULTĀTS: PIEŅEMTS (versija {info.version})."
         if info.replaces:
@@ -118,28 +179,39 @@ def receipt_text(cfg: Config, info: ReceiptInfo) -> str:
     else:
         lines.append("REZULTĀTS: NORAIDĪTS. Dati nav saglabāti.")
     if info.errors:
-        lines += ["", f"Kļūdas ({len(info.errors)}):", *[f"  - {e}" for e in info.errors]]
+        lines += ["", f"Kļūdas ({len(info.errors)}):", *[f"  - {e}" for e in capped(info.errors)]]
     if info.warnings:
         lines += ["", f"Brīdinājumi ({len(info.warnings)}) — pārbaudiet, vai dati ir pareizi:",
-                  *[f"  - {w}" for w in info.warnings]]
+                  *[f"  - {w}" for w in capped(info.warnings)]]
     if info.state == "rejected" and info.marked_copy:
         lines += ["", f"Labojamā kopija: {info.marked_copy}", FIX_HINT]
     return "\n".join(lines) + "\n"
 
 
-def duplicate_text(cfg: Config, info: ReceiptInfo, original_name: str, now_iso: str) -> str:
-    """The receipt for a file whose identical content was already received ("jau saņemts")."""
-    outcome = (f"pieņemts (versija {info.version})" if info.state in ("accepted", "superseded")
-               else "noraidīts — skatiet toreiz izsniegto kvīti, izlabojiet kļūdas un sūtiet labotu failu")
+def duplicate_text(cfg: Config, info: ReceiptInfo, original_name: str, now_iso: str,
+                   current: tuple[int, str] | None = None) -> str:
+    """The receipt for a file whose identical content was already received ("jau saņemts").
+
+    ``current``: (version, received_at) of the version in use when this one has been replaced since.
+    """
+    if info.state in ("accepted", "superseded"):
+        outcome = f"pieņemts (versija {info.version})"
+        if current is not None and current[0] != info.version:
+            outcome += (f". Šī versija vairs nav spēkā: to aizstāj {current[0]}. versija, saņemta "
+                        f"{_when(current[1], locative=True)}. Ja spēkā jābūt šim failam, nosūtiet to no jauna "
+                        "ar kādu labojumu, jo tieši tādu pašu saturu otrreiz neņemam vērā")
+    else:
+        outcome = "noraidīts — skatiet toreiz izsniegto kvīti, izlabojiet kļūdas un sūtiet labotu failu"
     return "\n".join([
         f"KVĪTS PAR IESNIEGTO FAILU — {cfg.municipality.board_name}",
         "",
-        f"Fails: \"{display_name(original_name)}\"",
+        _file_line(original_name, info.personal),
         f"Saņemts: {_when(now_iso)}",
         f"Kontrolsumma (SHA-256): {info.sha256}",
         f"Iestāde: {_inst_label(cfg, info.institution)}",
         "",
-        f"REZULTĀTS: JAU SAŅEMTS. Fails ar tieši tādu pašu saturu jau saņemts {_when(info.received_at)} "
+        "REZULTĀTS: JAU SAŅEMTS. Fails ar tieši tādu pašu saturu jau saņemts "
+        f"{_when(info.received_at, locative=True)} "
         f"un {outcome}. Otrreiz nekas netika saglabāts.",
     ]) + "\n"
 

@@ -35,12 +35,23 @@ class Limits:
     max_entries: int = 2_000
     max_uncompressed: int = 200 * 1024 * 1024
     max_ratio: float = 150.0
-    #: A file last modified this long ago is settled: one look is enough.
-    settle_seconds: float = 1.0
-    #: A younger file is looked at again after this long; it is taken if unchanged and complete.
+    #: Counted while streaming the sheets, before the reader parses them (see ``bound.py``): the most
+    #: rows in, and the highest row number used on, one sheet; the highest column; cells in the whole
+    #: workbook; distinct shared strings; characters of text. A filled form stays far below each.
+    max_rows: int = 5_000
+    max_columns: int = 100
+    max_cells: int = 200_000
+    max_strings: int = 50_000
+    max_text: int = 10_000_000
+    #: An empty file, or a ``.xlsx`` that does not open as a zip yet, is a copy in progress (copies
+    #: pause, for seconds on a slow share) until it has stayed unchanged this long; then it is judged
+    #: as it is. A complete file is taken at once: its staged copy is verified unchanged.
+    settle_seconds: float = 30.0
+    #: How often the watcher looks again at files it is waiting for.
     recheck_seconds: float = 0.2
-    #: Consecutive identical (size, mtime) observations the watcher needs, ``recheck_seconds`` apart.
-    stable_checks: int = 3
+    #: Identical (size, mtime) looks the watcher wants before it copies a file (a burst of events
+    #: while a file is written then costs one copy, not one per event).
+    stable_checks: int = 2
 
     @classmethod
     def from_config(cls, cfg: Config) -> Limits:
@@ -65,9 +76,12 @@ def _mb(n: float) -> str:
     return f"{lv.number(round(n / 1024 / 1024))} MB"
 
 
-def precheck(path: Path, size: int, limits: Limits) -> str | None:
-    """Why ``path`` must be rejected before parsing, or None when it may be read as a workbook."""
-    suffix = path.suffix.lower()
+def precheck(path: Path, size: int, limits: Limits, suffix: str | None = None) -> str | None:
+    """Why ``path`` must be rejected before parsing, or None when it may be read as a workbook.
+
+    ``suffix``: the extension of the name it was sent under (a staged copy's own name has none).
+    """
+    suffix = (path.suffix if suffix is None else suffix).lower()
     if size == 0:
         return f"Fails ir tukšs (0 baitu). {EXPECTED}"
     if suffix != ".xlsx":
@@ -122,30 +136,6 @@ def check_zip(path: Path, limits: Limits) -> str | None:
 
 XML_TRICK = ("Darbgrāmatā ir neatļautas XML konstrukcijas (DOCTYPE/ENTITY), kādas Excel neveido; "
              f"šādu failu neatveram. {EXPECTED}")
-
-
-def xml_trick(path: Path) -> str | None:
-    """Why a workbook the reader could not open declares a DTD (entity tricks), or None.
-
-    Safety does not depend on this: openpyxl parses through defusedxml / lxml without entity
-    expansion, so such a file simply fails to read. This only names the reason precisely, and runs
-    only for files that failed, so good files pay nothing for it.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.filename.lower().endswith((".xml", ".rels")) and _has_doctype(zf, info):
-                    return XML_TRICK
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
-        return None
-    return None
-
-
-def _has_doctype(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """A DTD must precede the root element, so the first few KB tell whether a part declares one."""
-    with zf.open(info) as fh:
-        head = fh.read(65536)
-    return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
 
 
 def is_zip(path: Path) -> bool:

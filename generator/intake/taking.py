@@ -1,4 +1,4 @@
-"""Which inbox files to take, and when: never lock/temp files, only files that have stopped changing."""
+"""Which inbox entries are files to take, what the rest are, and when a taken copy is complete."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lock import INBOX_LOCK_FILES
 from .safety import is_zip
+from .staging import Staged, kind_of
 
 #: Office and LibreOffice lock/temp files and partial downloads; dotfiles are skipped separately.
 IGNORED_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.crdownload", "*.partial", "~*.tmp")
@@ -34,82 +36,76 @@ def signature(path: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def inbox_candidates(inbox: Path) -> list[Path]:
-    """Regular files directly in the inbox that may be submissions, oldest first."""
+@dataclass(frozen=True)
+class Skipped:
+    """An inbox entry the intake does not take, and why (a key of ``staging.KIND_LV``)."""
+
+    name: str
+    kind: str
+
+
+def scan_inbox(inbox: Path) -> tuple[list[Path], list[Skipped]]:
+    """Regular files directly in the inbox that may be submissions (oldest first), and everything
+    else that is there — symlinks, FIFOs, folders, hidden and lock files — so status can name them.
+
+    Nothing is followed or opened: entries are classified by ``lstat`` alone.
+    """
     try:
         entries = list(os.scandir(inbox))
     except FileNotFoundError:
-        return []
+        return [], []
     found: list[tuple[int, str, Path]] = []
+    skipped: list[Skipped] = []
     for entry in entries:
-        if not is_candidate_name(entry.name):
-            continue
         try:
-            if not entry.is_file(follow_symlinks=False):
-                continue
-            found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name, Path(entry.path)))
+            st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-    return [p for _, _, p in sorted(found)]
+        if entry.name in INBOX_LOCK_FILES:
+            continue  # the intake's own lock on a shared inbox
+        if not stat.S_ISREG(st.st_mode):
+            skipped.append(Skipped(entry.name, kind_of(st.st_mode)))
+        elif entry.name.startswith("."):
+            skipped.append(Skipped(entry.name, "temporary" if entry.name.startswith(".~lock.") else "hidden"))
+        elif not is_candidate_name(entry.name):
+            skipped.append(Skipped(entry.name, "temporary"))
+        else:
+            found.append((st.st_mtime_ns, entry.name, Path(entry.path)))
+    return [p for _, _, p in sorted(found)], sorted(skipped, key=lambda s: s.name)
 
 
-def complete(path: Path) -> bool:
-    """A recently written file looks complete: not empty, and a ``.xlsx`` opens as a zip."""
-    sig = signature(path)
-    return sig is not None and sig[0] > 0 and (path.suffix.lower() != ".xlsx" or is_zip(path))
+def inbox_candidates(inbox: Path) -> list[Path]:
+    """Regular files directly in the inbox that may be submissions, oldest first."""
+    return scan_inbox(inbox)[0]
 
 
-def settled(sig: tuple[int, int], settle_seconds: float, now: float | None = None) -> bool:
-    """True when the file was last modified at least ``settle_seconds`` ago."""
-    now = time.time() if now is None else now
-    return now - sig[1] / 1e9 >= settle_seconds
+def ready(staged: Staged, settle_seconds: float) -> bool:
+    """THE completeness check: may this verified copy be judged now?
 
-
-def wait_until_stable(path: Path, settle_seconds: float, checks: int = 3,
-                      timeout: float = 10.0) -> tuple[int, int] | None:
-    """Block until ``path`` has not changed over ``checks`` looks spanning ``settle_seconds``.
-
-    Returns the stable signature, or None when the file vanished or was still changing at the timeout.
-    A file that is old already needs a single look.
+    A copy that is empty, or a ``.xlsx`` that does not open as a zip (its directory is written last),
+    is a copy still in progress until its source has stayed unchanged for ``settle_seconds``; every
+    other copy is complete — :func:`generator.intake.staging.stage` already made sure the source did
+    not change while it was copied.
     """
-    sig = signature(path)
-    if sig is None:
-        return None
-    if settled(sig, settle_seconds):
-        return sig
-    step = max(settle_seconds / max(checks - 1, 1), 0.02)
-    deadline = time.monotonic() + timeout
-    same = 1
-    while time.monotonic() < deadline:
-        time.sleep(step)
-        now_sig = signature(path)
-        if now_sig is None:
-            return None
-        same = same + 1 if now_sig == sig else 1
-        sig = now_sig
-        if same >= checks:
-            return sig
-    return None
+    complete = staged.size > 0 and (staged.source.suffix.lower() != ".xlsx" or is_zip(staged.copy))
+    return complete or staged.age >= settle_seconds
 
 
 @dataclass
 class StabilityTracker:
-    """What the watcher remembers between looks: a file is ready after ``checks`` identical looks,
+    """The watcher's debounce: a path is worth copying after ``checks`` identical (size, mtime) looks,
     each at least ``min_gap`` seconds after the previous one (a burst of events counts once).
 
-    A ``.xlsx`` must also open as a zip; one that does not (or an empty file) is given
-    ``broken_grace`` seconds of stillness before it is taken anyway (and rejected), because a copy
-    may pause.
+    Whether the copy is complete is decided by :func:`ready` alone.
     """
 
-    checks: int = 3
-    broken_grace: float = 10.0
+    checks: int = 2
     min_gap: float = 0.1
-    #: path -> (signature, identical looks, time of the first of them, time of the last counted one)
-    _seen: dict[Path, tuple[tuple[int, int], int, float, float]] = field(default_factory=dict)
+    #: path -> (signature, identical looks, time of the last counted one)
+    _seen: dict[Path, tuple[tuple[int, int], int, float]] = field(default_factory=dict)
 
     def ready(self, path: Path) -> bool:
-        """Record one look at ``path``; True when it may be processed now."""
+        """Record one look at ``path``; True when it is worth copying now."""
         sig = signature(path)
         if sig is None:
             self._seen.pop(path, None)
@@ -117,18 +113,13 @@ class StabilityTracker:
         old = self._seen.get(path)
         now = time.monotonic()
         if old is None or old[0] != sig:
-            self._seen[path] = (sig, 1, now, now)
-            return False
-        if now - old[3] < self.min_gap:
+            self._seen[path] = (sig, 1, now)
+            return self.checks <= 1
+        if now - old[2] < self.min_gap:
             return False
         count = old[1] + 1
-        self._seen[path] = (sig, count, old[2], now)
-        if count < self.checks:
-            return False
-        # An empty file may be a copy that has not begun; a non-zip .xlsx may be a paused copy.
-        if complete(path):
-            return True
-        return now - old[2] >= self.broken_grace
+        self._seen[path] = (sig, count, now)
+        return count >= self.checks
 
     def forget(self, path: Path) -> None:
         """Drop what is known about ``path`` (it was processed or removed)."""

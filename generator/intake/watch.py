@@ -9,6 +9,7 @@ periodically (events can be lost), and an observer thread that dies is replaced.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -21,15 +22,30 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from ..core.errors import IntakeLocked
+from ..core.config_check import load_config
+from ..core.errors import ConfigError, DiskFull, IntakeLocked, PmpError
 from ..store import Store, network_fstype, open_store
 from .lock import intake_lock
 from .process import Result, process_file
+from .recovery import recover
 from .safety import Limits, assert_defusedxml
 from .taking import StabilityTracker, inbox_candidates, is_candidate_name
 
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
+
+
+CONFIG_RELOADED = "config.toml ir mainīts: turpmāk lietoju jauno konfigurāciju."
+CONFIG_INVALID = ("config.toml ir mainīts, bet jaunajā versijā ir kļūdas, tāpēc turpinu ar iepriekšējo "
+                  "konfigurāciju. Izlabojiet to (pārbaude: pmp config check):")
+
+
+def _config_signature(ws: Workspace) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(ws.config_path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 class _Handler(FileSystemEventHandler):
@@ -51,14 +67,15 @@ class Watcher:
     def __init__(self, ws: Workspace, *, poll: bool = False, interval: float = 1.0,
                  rescan_every: float = 60.0, limits: Limits | None = None,
                  on_result: Callable[[Result], None] | None = None,
-                 say: Callable[[str], None] | None = None, broken_grace: float = 10.0):
+                 say: Callable[[str], None] | None = None):
         self.ws = ws
         self.interval = interval
         self.rescan_every = rescan_every
+        self._own_limits = limits is None
         self.limits = limits or Limits.from_config(ws.config)
         self.fstype = network_fstype(ws.inbox)
         self.polling = poll or self.fstype is not None
-        self.tracker = StabilityTracker(checks=self.limits.stable_checks, broken_grace=broken_grace,
+        self.tracker = StabilityTracker(checks=self.limits.stable_checks,
                                         min_gap=0.9 * min(interval, self.limits.recheck_seconds))
         self.on_result = on_result or (lambda r: None)
         self.say = say or (lambda s: None)
@@ -68,6 +85,7 @@ class Watcher:
         self._mutex = threading.Lock()
         self._wake = threading.Event()
         self._last_rescan = 0.0
+        self._config_sig = _config_signature(ws)
 
     # ---- observer --------------------------------------------------------------------------------
     def note(self, path: Path) -> None:
@@ -117,9 +135,31 @@ class Watcher:
         with self._mutex:
             return set(self._pending)
 
+    # ---- configuration -------------------------------------------------------------------------
+    def reload_config(self) -> bool:
+        """Use a changed ``config.toml`` from now on (a school added while watching is then known);
+        an invalid one is reported and the previous configuration stays in use. True when reloaded."""
+        sig = _config_signature(self.ws)
+        if sig == self._config_sig:
+            return False
+        self._config_sig = sig
+        try:
+            cfg = load_config(self.ws.config_path)
+        except PmpError as e:
+            problems = "; ".join(e.problems) if isinstance(e, ConfigError) else str(e)
+            self.say(f"{CONFIG_INVALID} {problems}")
+            return False
+        self.ws.config = cfg  # a cached property: assignment replaces the cached value
+        if self._own_limits:
+            self.limits = Limits.from_config(cfg)
+        self.say(CONFIG_RELOADED)
+        self.rescan()
+        return True
+
     def tick(self, store: Store) -> list[Result]:
         """One look at every pending path; process those that are ready. Returns their results."""
         self.ensure_observer()
+        self.reload_config()
         if time.monotonic() - self._last_rescan >= self.rescan_every:
             self.rescan()
         done: list[Result] = []
@@ -130,10 +170,14 @@ class Watcher:
             if not self.tracker.ready(path):
                 continue
             try:
-                result = process_file(path, self.ws, store=store, limits=self.limits, taken=True)
+                result = process_file(path, self.ws, store=store, limits=self.limits)
+            except DiskFull:
+                raise
             except Exception as e:  # reported, left in the inbox, tried again at the next rescan
                 result = Result(path.name, "failed", detail=f"({type(e).__name__}: {e})")
-            if result.outcome != "waiting":
+            if result.outcome == "waiting":
+                self.tracker.forget(path)  # still being written: look at it again from scratch
+            else:
                 self._drop(path)
                 done.append(result)
                 self.on_result(result)
@@ -166,6 +210,7 @@ class Watcher:
                         continue
             store = stack.enter_context(open_store(self.ws))
             stack.callback(self.stop_observer)
+            recover(self.ws, store)
             mode = "aptauju (polling)" if self.polling else "sistēmas paziņojumi"
             why = f", jo iesūtne ir tīkla diskā ({self.fstype})" if self.fstype else ""
             self.say(f"Uzraugu iesūtni {self.ws.inbox} — {mode}{why}; ik {self.interval:g} s. "

@@ -25,7 +25,7 @@ from .connect import MailError, imap_connect, settings
 from .journal import find_message
 from .parse import Incoming, parse_message
 from .send import Sent, send_queued
-from .take import Taken, take_message
+from .take import Taken, answer_released, take_message
 
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
@@ -90,6 +90,7 @@ def mail_pass(ws: Workspace, client: IMAPClient, store: Store, progress: Callabl
         result.taken.append(taken)
         if progress is not None:
             progress(taken)
+    answer_released(ws, store)
     result.sent = send_queued(ws, store)
     return result
 

@@ -20,20 +20,19 @@ import contextlib
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..intake import Limits, process_file
+from ..intake import Limits, Origin, process_file
 from ..intake.receipts import ReceiptInfo, duplicate_text, marked_copy_path
 from ..intake.taking import is_candidate_name
-from ..store import Store, open_store, secure_dir
+from ..store import Store, secure_dir
 from . import compose
 from .journal import MessageRow, PartRow, find_message, get_message, now_iso, parts, queue_mail, set_part
 from .parse import NO_REPLY_LV, Attachment, Incoming
-from .senders import hold_reason
+from .senders import may_send
 
 if TYPE_CHECKING:
     from ..core.config import MailSettings
@@ -70,14 +69,6 @@ class Taken:
 
 def staging_dir(ws: Workspace) -> Path:
     return secure_dir(ws.archive / "mail") / "staging"
-
-
-def held_dir(ws: Workspace) -> Path:
-    return secure_dir(ws.archive / "mail") / "held"
-
-
-def held_path(ws: Workspace, sha256: str) -> Path:
-    return held_dir(ws) / f"{sha256}.bin"
 
 
 def take_message(ws: Workspace, store: Store, inc: Incoming, limits: Limits | None = None) -> Taken:
@@ -146,29 +137,28 @@ def _take_part(ws: Workspace, store: Store, inc: Incoming, row: MessageRow, part
         # An earlier run of this very message stored it and was killed: finish, do not answer "jau saņemts".
         staged = next((p for p in folder.iterdir() if not p.name.startswith(".")), None) if folder.is_dir() else None
         if staged is not None and not (ws.root / known.archived_as).exists():
-            process_file(staged, ws, store=store, limits=limits, taken=True)
+            process_file(staged, ws, store=store, limits=limits)
         outcome = "rejected" if known.state == "rejected" else "accepted"
         _record(store, part, outcome, known.institution, known.form_id, known.period, known.version, None)
         shutil.rmtree(folder, ignore_errors=True)
         return
     staged = _stage(ws, row, part, att)
-    reason, claim = hold_reason(ws, inc, staged, limits)
-    if reason is not None and claim is not None:
-        secure_dir(held_dir(ws))
-        os.replace(staged, held_path(ws, part.sha256))
-        _record(store, part, "held", claim.institution, claim.form_id, claim.period, None, reason)
-        shutil.rmtree(folder, ignore_errors=True)
+    cfg = ws.config
+    vetted: dict[str, str] = {}
+
+    def vet(institution: str | None) -> str | None:
+        reason = may_send(cfg, cfg.institution(institution), inc) if institution else None
+        if reason:
+            vetted["reason"] = reason
+        return reason
+
+    origin = Origin("mail", inc.sender or None, inc.message_id or None, vet=vet)
+    result = process_file(staged, ws, store=store, limits=limits, origin=origin)
+    if result.outcome == "waiting":  # cannot happen for a complete staged copy; try again next pass
         return
-    try:
-        result = process_file(staged, ws, store=store, limits=limits, taken=True)
-    except Exception as e:  # our own failure: keep the file for the board, tell the school it is checked
-        secure_dir(held_dir(ws))
-        with contextlib.suppress(OSError):
-            os.replace(staged, held_path(ws, part.sha256))
-        _record(store, part, "failed", None, None, None, None, f"{type(e).__name__}: {e}"[:300])
-        return
-    outcome = result.outcome if result.outcome in ("accepted", "rejected", "duplicate") else "failed"
-    _record(store, part, outcome, result.institution, result.form_id, result.period, result.version, None)
+    outcome = result.outcome if result.outcome in ("accepted", "rejected", "duplicate", "held") else "failed"
+    _record(store, part, outcome, result.institution, result.form_id, result.period, result.version,
+            vetted.get("reason"))
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -229,7 +219,7 @@ def _part_text(ws: Workspace, store: Store, p: PartRow) -> tuple[str, Path | Non
     """The receipt of one attachment (from the store) and its correctable copy, if any."""
     cfg = ws.config
     if p.outcome == "held":
-        return compose.HELD.format(reason=p.hold_reason or ""), None
+        return (compose.HELD.format(reason=p.hold_reason) if p.hold_reason else compose.FAILED), None
     if p.outcome == "failed":
         return compose.FAILED, None
     known = store.by_sha(p.sha256)
@@ -252,17 +242,8 @@ def _copy_name(name: str) -> str:
     return f"{stem}_labojama.xlsx"
 
 
-def held_parts(conn: sqlite3.Connection) -> list[tuple[int, PartRow, str]]:
-    """Attachments held for the board (not released yet): (message id, part, sender)."""
-    rows = conn.execute(
-        "SELECT p.message, p.seq, p.name, p.sha256, p.preexisting, p.outcome, p.institution, p.form_id,"
-        " p.period, p.version, p.hold_reason, m.sender FROM mail_parts p JOIN mail_messages m ON m.id = p.message"
-        " WHERE p.outcome IN ('held', 'failed') AND p.released_at IS NULL ORDER BY p.message, p.seq").fetchall()
-    return [(r[0], PartRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8], r[9], r[10]), r[11])
-            for r in rows]
+__all__ = ["Taken", "answer_released", "take_message"]
 
-
-__all__ = ["Taken", "held_parts", "held_path", "take_message"]
 
 
 
@@ -270,68 +251,29 @@ RELEASE_INTRO = ("Izglītības pārvalde ir pārbaudījusi iepriekš aizturēto 
                  "apstrādei. Rezultāts:")
 
 
-def release_held(ws: Workspace, ref: str, limits: Limits | None = None) -> Taken:
-    """``pmp mail release``: the board vouches for a held attachment; it goes through the intake now.
-
-    The answer goes to the original sender and the institution, in the original message's thread.
-    """
-    from .connect import MailError  # the error type of this package's commands
-
+def answer_released(ws: Workspace, store: Store) -> int:
+    """Answer, in the original thread, every held attachment the board has since released
+    (``pmp ingest --retry-held``): its receipt goes to the sender and the institution. Returns how many."""
     mail = ws.config.mail
-    if mail is None:
-        raise MailError("config.toml nav sadaļas [mail]")
-    try:
-        mid, seq = (int(x) for x in ref.split("-", 1))
-    except ValueError:
-        raise MailError(f"“{ref}” nav aizturēta pielikuma numurs (tāds kā 12-0; skatiet pmp status)") from None
-    with open_store(ws) as store:
-        conn = store.conn
-        part = next((p for p in parts(conn, mid) if p.seq == seq), None)
-        released = conn.execute("SELECT released_at FROM mail_parts WHERE message = ? AND seq = ?",
-                                (mid, seq)).fetchone()
-        if part is None or part.outcome not in ("held", "failed") or (released and released[0]):
-            raise MailError(f"pielikums Nr. {ref} nav aizturēts (skatiet pmp status)")
-        held = held_path(ws, part.sha256)
-        if not held.is_file():
-            raise MailError(f"aizturētā pielikuma Nr. {ref} fails {held} nav atrasts")
-        row = get_message(conn, mid)
-        folder = secure_dir(staging_dir(ws) / f"{mid}_{seq}")
-        staged = folder / (part.name if is_candidate_name(part.name) else f"_{part.name}")
-        shutil.copyfile(held, staged)
-        result = process_file(staged, ws, store=store, limits=limits or Limits.from_config(ws.config), taken=True)
-        part.outcome = result.outcome if result.outcome in ("accepted", "rejected", "duplicate") else "failed"
+    assert mail is not None
+    conn = store.conn
+    rows = conn.execute("SELECT message, seq FROM mail_parts WHERE outcome = 'held' AND released_at IS NULL"
+                        ).fetchall()
+    answered = 0
+    for mid, seq in rows:
+        part = next(p for p in parts(conn, mid) if p.seq == seq)
+        known = store.by_sha(part.sha256)
+        if known is None:
+            continue  # still held
+        part.outcome = "rejected" if known.state == "rejected" else "accepted"
         part.institution, part.form_id, part.period, part.version = (
-            result.institution, result.form_id, result.period, result.version)
+            known.institution, known.form_id, known.period, known.version)
+        row = get_message(conn, mid)
+        inc = Incoming(row.message_id, f"release-{mid}-{seq}", row.sender, "", row.subject or "", None,
+                       row.refs, None)
         with store.transaction() as c:
             set_part(c, part)
             c.execute("UPDATE mail_parts SET released_at = ? WHERE message = ? AND seq = ?", (now_iso(), mid, seq))
-        shutil.rmtree(folder, ignore_errors=True)
-        held.unlink(missing_ok=True)
-        inc = Incoming(row.message_id, f"release-{ref}", row.sender, "", row.subject or "", None, row.refs, None)
-        _finish(ws, store, mail, inc, row, only=[part], intro=RELEASE_INTRO, kind=f"release-{ref}")
-        from .send import send_queued
-
-        send_queued(ws, store)
-        return Taken(get_message(conn, mid), True, [part])
-
-
-def discard_held(ws: Workspace, ref: str) -> PartRow:
-    """``pmp mail discard``: the board refuses a held attachment; its file is deleted, nobody is answered."""
-    from .connect import MailError
-
-    try:
-        mid, seq = (int(x) for x in ref.split("-", 1))
-    except ValueError:
-        raise MailError(f"“{ref}” nav aizturēta pielikuma numurs (tāds kā 12-0; skatiet pmp status)") from None
-    with open_store(ws) as store:
-        part = next((p for p in parts(store.conn, mid) if p.seq == seq), None)
-        released = store.conn.execute("SELECT released_at FROM mail_parts WHERE message = ? AND seq = ?",
-                                      (mid, seq)).fetchone()
-        if part is None or part.outcome not in ("held", "failed") or (released and released[0]):
-            raise MailError(f"pielikums Nr. {ref} nav aizturēts (skatiet pmp status)")
-        part.outcome, part.name = "discarded", ""
-        with store.transaction() as c:
-            set_part(c, part)
-            c.execute("UPDATE mail_parts SET released_at = ? WHERE message = ? AND seq = ?", (now_iso(), mid, seq))
-        held_path(ws, part.sha256).unlink(missing_ok=True)
-        return part
+        _finish(ws, store, mail, inc, row, only=[part], intro=RELEASE_INTRO, kind=f"release-{mid}-{seq}")
+        answered += 1
+    return answered

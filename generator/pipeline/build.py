@@ -17,6 +17,8 @@ from ..documents.pdf import to_pdf
 from ..documents.plan import make_plan
 from ..documents.report import make_report
 from ..intake import ingest_once
+from ..intake.diskfull import disk_errors
+from ..intake.status import attention_lines
 from ..mail.reminders import write_reminder
 
 Progress = Callable[[str], None]
@@ -31,6 +33,8 @@ class BuildResult:
     reminders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
     pdf_problems: list[str] = field(default_factory=list)
+    #: Held and unrecognised files and untaken inbox entries the board should look at.
+    attention: list[str] = field(default_factory=list)
 
 
 def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf: bool,
@@ -56,7 +60,13 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
 
 def build(ws: Workspace, period: Period, today: date, pdf: bool = False,
           progress: Progress | None = None) -> BuildResult:
-    """Ingest, completeness and reminders, then every document of the period."""
+    """Ingest, completeness and reminders, then every document of the period. A full disk is reported
+    as :class:`DiskFull` naming the disk."""
+    with disk_errors(ws, "dokumentus"):
+        return _build(ws, period, today, pdf, progress)
+
+
+def _build(ws: Workspace, period: Period, today: date, pdf: bool, progress: Progress | None) -> BuildResult:
     say = progress or (lambda _msg: None)
     result = BuildResult()
     cfg = ws.config
@@ -68,6 +78,7 @@ def build(ws: Workspace, period: Period, today: date, pdf: bool = False,
         # A running `pmp watch` is taking the inbox already; build from what it has accepted.
         result.ingest_line = ("Iesūtni pašlaik apstrādā cits process (pmp watch); dokumenti veidoti no jau "
                               "pieņemtajiem iesniegumiem.")
+    result.attention = attention_lines(ws, period.year)
     ds = load_dataset(ws, period)
     result.missing = missing_forms(cfg, ds)
     folder = ws.period_outbox(period.year) / "atgadinajumi"

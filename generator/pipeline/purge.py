@@ -38,6 +38,7 @@ from ..core.vocab import OPEN_CASE_STATUSES
 from ..core.workspace import Workspace
 from ..intake.lock import store_lock
 from ..intake.receipts import receipt_dir, receipt_stem
+from ..intake.safety import Limits, precheck
 from ..store import open_store
 from .redact import Redactor, redact_store, redact_workbook
 
@@ -279,6 +280,14 @@ def _redactor(conn: sqlite3.Connection, cases: list[str]) -> Redactor:
     return Redactor.for_names(names, births, keep)
 
 
+def _safe_workbook(path: Path) -> bool:
+    """Whether ``path`` is a workbook the intake's limits allow to parse (a rejected original may be
+    hostile: such a file is left as it is rather than opened)."""
+    if path.suffix != ".xlsx" or not path.is_file():
+        return False
+    return precheck(path, path.stat().st_size, Limits()) is None
+
+
 def _rewrite_files(conn: sqlite3.Connection, ws: Workspace, red: Redactor, cases: set[str], skip: set[int],
                    write: bool) -> tuple[list[tuple[int, str, str]], int]:
     """Every kept F3/F5 original, receipt and marked copy with the cases' rows emptied and names covered.
@@ -297,14 +306,14 @@ def _rewrite_files(conn: sqlite3.Connection, ws: Workspace, red: Redactor, cases
         if sid in skip:
             continue
         src = ws.root / rel
-        if src.suffix == ".xlsx" and src.is_file():
+        if _safe_workbook(src):
             new_rel = rel if rel.endswith(REWRITTEN_SUFFIX) else rel[: -len(".xlsx")] + REWRITTEN_SUFFIX
             if redact_workbook(src, ws.root / new_rel if write else None, red, cases):
                 moved.append((sid, rel, new_rel))
                 changed += 1
         folder = receipt_dir(ws, inst)
         for path in sorted(folder.glob(f"{receipt_stem(sha, form, period)}*")) if folder.is_dir() else []:
-            if path.suffix == ".xlsx":
+            if _safe_workbook(path):
                 changed += redact_workbook(path, path if write else None, red, cases)
             elif path.suffix == ".txt":
                 text = path.read_text(encoding="utf-8", errors="replace")

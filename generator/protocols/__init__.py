@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..cases.decisions import open_decisions
 from ..cases.meetings import (
     Meeting,
     Member,
@@ -58,6 +59,8 @@ class NewProtocol:
     form: Path
     draft: Path
     reused: bool
+    decisions: int = 0  # open decisions of earlier meetings to report on
+    overdue: int = 0
 
 
 def period_of(cfg_kind: str, day: date) -> int:
@@ -139,9 +142,11 @@ def new_protocol(ws: Workspace, day: date, place: str | None = None, today: date
         save_planned(conn, meeting)
         form = _write_form(ws, conn, meeting, form_path(ws, day.year, number))
         draft = _render(ws, conn, meeting, "draft", draft_path(ws, day.year, number), today)
+        follow = open_decisions(conn, day)
     protect_workspace(ws)
     cases = sum(1 for it in meeting.items if it.kind == "case")
-    return NewProtocol(day.year, number, day, len(meeting.items), cases, form, draft, old is not None)
+    return NewProtocol(day.year, number, day, len(meeting.items), cases, form, draft, old is not None,
+                       len(follow), sum(1 for d in follow if d.overdue(day)))
 
 
 def write_final(conn: sqlite3.Connection, ws: Workspace, meeting_id: int, today: date | None = None) -> Path:

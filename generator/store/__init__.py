@@ -8,6 +8,7 @@ filled by the intake's handlers (:mod:`generator.intake.handlers`) inside the su
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from ..core.workspace import Workspace
 
 __all__ = [
-    "Accepted", "Store", "SubmissionRow", "network_fstype", "open_store",
+    "Accepted", "HeldRow", "Store", "SubmissionRow", "network_fstype", "open_store",
     "register_migration", "secure_dir",
 ]
 
@@ -70,6 +71,39 @@ class SubmissionRow:
     archived_as: str
     errors: list[str]
     warnings: list[str]
+    #: The inbox file's identity when it was taken (device:inode:size:mtime_ns), if known.
+    source_sig: str | None = None
+    #: A rejection caused by us (our exception, our config): the same file is processed again.
+    retryable: bool = False
+
+
+@dataclass
+class HeldRow:
+    """A file held for the board: not a submission yet (see migration 2)."""
+
+    id: int
+    sha256: str
+    kind: str  # error (our own exception) | sender (the mail intake could not vouch for the sender)
+    detail: str  # one Latvian line for the board
+    traceback: str
+    institution: str | None
+    form_id: str | None
+    period: int | None
+    received_at: str
+    held_at: str
+    attempts: int
+    original_name: str
+    size: int
+    archived_as: str
+    source_sig: str | None
+    origin: dict[str, Any]
+    receipt: str
+
+
+_SUB_COLS = ("id, sha256, institution, form_id, period, version, state, received_at, original_name,"
+             " superseded_by, archived_as, source_sig, retryable")
+_HELD_COLS = ("id, sha256, kind, detail, traceback, institution, form_id, period, received_at, held_at,"
+              " attempts, original_name, size, archived_as, source_sig, origin, receipt")
 
 
 class Store:
@@ -85,10 +119,14 @@ class Store:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does that): then ROLLBACK itself fails
+            # with "cannot rollback", which must not hide the error that matters.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     # ---- reading ---------------------------------------------------------------------------------
     def latest(self, form_id: str, period: int) -> list[Accepted]:
@@ -113,8 +151,7 @@ class Store:
     def history(self, institution: str, form_id: str, period: int) -> list[SubmissionRow]:
         """Every submission of one institution's form for a period, oldest first."""
         rows = self.conn.execute(
-            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
-            " superseded_by, archived_as FROM submissions"
+            f"SELECT {_SUB_COLS} FROM submissions"
             " WHERE institution = ? AND form_id = ? AND period = ? ORDER BY id",
             (institution, form_id, period),
         ).fetchall()
@@ -123,8 +160,7 @@ class Store:
     def by_sha(self, sha256: str) -> SubmissionRow | None:
         """The submission with this content hash, if the store has seen it."""
         r = self.conn.execute(
-            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
-            " superseded_by, archived_as FROM submissions WHERE sha256 = ?",
+            f"SELECT {_SUB_COLS} FROM submissions WHERE sha256 = ?",
             (sha256,),
         ).fetchone()
         return self._row(r) if r else None
@@ -137,8 +173,7 @@ class Store:
     def period_rows(self, period: int) -> list[SubmissionRow]:
         """Every submission of a period, oldest first (for status)."""
         rows = self.conn.execute(
-            "SELECT id, sha256, institution, form_id, period, version, state, received_at, original_name,"
-            " superseded_by, archived_as FROM submissions WHERE period = ? ORDER BY id",
+            f"SELECT {_SUB_COLS} FROM submissions WHERE period = ? ORDER BY id",
             (period,),
         ).fetchall()
         return [self._row(r) for r in rows]
@@ -163,7 +198,31 @@ class Store:
             id=r[0], sha256=r[1], institution=r[2], form_id=r[3], period=r[4], version=r[5], state=r[6],
             received_at=r[7], original_name=r[8], superseded_by=r[9], archived_as=r[10],
             errors=self._lines(r[0], "error"), warnings=self._lines(r[0], "warning"),
+            source_sig=r[11], retryable=bool(r[12]),
         )
+
+    # ---- held files ------------------------------------------------------------------------------
+    def held(self, sha256: str | None = None) -> list[HeldRow]:
+        """Every held file (oldest first), or the one with this content hash."""
+        where, args = ("WHERE sha256 = ?", (sha256,)) if sha256 else ("", ())
+        rows = self.conn.execute(f"SELECT {_HELD_COLS} FROM held {where} ORDER BY id", args).fetchall()
+        names = [n.strip() for n in _HELD_COLS.split(",")]
+        return [HeldRow(**{**dict(zip(names, r, strict=True)), "origin": json.loads(r[15] or "{}")})
+                for r in rows]
+
+    def current_version(self, institution: str, form_id: str, period: int) -> tuple[int, str] | None:
+        """(version, received_at) of the accepted version in use, if any."""
+        row = self.conn.execute(
+            "SELECT version, received_at FROM submissions WHERE institution = ? AND form_id = ? AND period = ?"
+            " AND state = 'accepted' ORDER BY id DESC LIMIT 1", (institution, form_id, period)).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def unrecognised(self, since: str) -> list[SubmissionRow]:
+        """Rejected files whose form or institution could not be told, received on or after ``since``."""
+        rows = self.conn.execute(
+            f"SELECT {_SUB_COLS} FROM submissions WHERE state = 'rejected' AND institution IS NULL"
+            " AND received_at >= ? ORDER BY id", (since,)).fetchall()
+        return [self._row(r) for r in rows]
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -16,6 +16,7 @@ from ..core.vocab import (
     DECISION_KINDS,
     DECISION_RESULTS,
     DECISION_STATES,
+    HELD_KINDS,
     SUBMISSION_STATES,
 )
 from .migrations import register_migration
@@ -57,6 +58,41 @@ CREATE TABLE messages (
     field TEXT NOT NULL,
     text TEXT NOT NULL,
     PRIMARY KEY (submission_id, seq)
+);
+""")
+
+# Version 2 of the intake: what was taken from where (so a crash between archiving a file and removing
+# it from the inbox is not later mistaken for a resend), where it came from (the mail's sender and
+# Message-ID), whether a rejection was our fault (then the same file is processed again, never
+# answered "jau saņemts"), and files HELD for the board: our own exception while checking them, or a
+# sender the mail intake could not vouch for. A held file is not a submission yet; `pmp ingest
+# --retry-held` turns it into one. Rejections recorded by earlier versions that blamed the school for
+# our exception, or for an institution missing from config.toml, are marked retryable here.
+register_migration(2, "held_and_origin", f"""
+ALTER TABLE submissions ADD COLUMN source_sig TEXT;
+ALTER TABLE submissions ADD COLUMN origin TEXT;
+ALTER TABLE submissions ADD COLUMN retryable INTEGER NOT NULL DEFAULT 0;
+UPDATE submissions SET retryable = 1 WHERE state = 'rejected' AND id IN (
+    SELECT submission_id FROM messages WHERE level = 'error'
+    AND (text LIKE 'Veidlapu neizdevās nolasīt (%' OR text LIKE 'Iestāde “%” nav konfigurācijā%'));
+CREATE TABLE held (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ({_in(HELD_KINDS)})),
+    detail TEXT NOT NULL,
+    traceback TEXT NOT NULL DEFAULT '',
+    institution TEXT,
+    form_id TEXT,
+    period INTEGER,
+    received_at TEXT NOT NULL,
+    held_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    original_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    archived_as TEXT NOT NULL,
+    source_sig TEXT,
+    origin TEXT,
+    receipt TEXT NOT NULL
 );
 """)
 
