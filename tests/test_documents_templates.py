@@ -98,6 +98,7 @@ def test_templates_status_and_restore(mini_ws: Workspace) -> None:
         "templates/gada_parskats.docx: sakrīt ar piegādāto",
         "templates/ricibas_plans.docx: mainīta (darba vietas noformējums)",
         "templates/protokols_sanaksme.docx: nav darba vietā — izmanto piegādāto",
+        "templates/dokuments.docx: nav darba vietā — izmanto piegādāto",
     ]
     result = runner.invoke(cli, ["templates", "restore", "ricibas_plans.docx"], catch_exceptions=False)
     assert result.exit_code == 0

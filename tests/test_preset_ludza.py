@@ -56,6 +56,8 @@ def test_municipality_period_and_layout(shown: dict[str, Any]) -> None:
         "action_plan_columns": ["number", "goal", "title", "expected_result", "responsible", "involved",
                                 "years", "tasks"],
         "goals_as_rows": False,
+        "results_table": True,  # 3.6. tab. (line 4476)
+        "group_labels": {},
     }
 
 

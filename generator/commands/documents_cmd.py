@@ -1,4 +1,4 @@
-"""``pmp report``, ``pmp plan``, ``pmp build`` and ``pmp demo``: thin wrappers over generator.documents."""
+"""``pmp report``, ``plan``, ``build``, ``demo``, ``evaluation``, ``summary``, ``extracts``: thin wrappers over generator.documents."""
 
 from __future__ import annotations
 
@@ -28,11 +28,13 @@ def _pdf(path: Path) -> None:
 
 
 def _one_document(kind: str, period: int | None, pdf: bool) -> None:
-    """Render the report or the plan for the period, print its path, optionally convert it to PDF."""
+    """Render the report, the plan or the public summary for the period, print its path, optionally as PDF."""
     from ..documents.plan import make_plan
+    from ..documents.public import make_public_summary
     from ..documents.report import make_report
 
-    make, title = {"report": (make_report, "Gada pārskats"), "plan": (make_plan, "Rīcības plāns")}[kind]
+    make, title = {"report": (make_report, "Gada pārskats"), "plan": (make_plan, "Rīcības plāns"),
+                   "summary": (make_public_summary, "Publiskais kopsavilkums")}[kind]
     ws = get_workspace()
     per = get_period(ws, period)
     path = make(ws, per, load_dataset(ws, per), date.today())
@@ -73,6 +75,9 @@ def _print_build(result: BuildResult) -> None:
     click.echo("Izveidotie dokumenti:")
     for doc in result.documents:
         click.echo(f"  {doc}")
+    if result.extracts:
+        click.echo(f"  Iestāžu izraksti nākamajam gadam: {len(result.extracts)} faili mapē "
+                   f"{result.extracts[0].parent}")
     for problem in result.pdf_problems:
         click.echo(problem, err=True)
 
@@ -115,4 +120,51 @@ def demo_cmd(directory: str) -> None:
     click.echo(f"Nākamais solis: cd {ws.root} && pmp status")
 
 
-COMMANDS = [report_cmd, plan_cmd, build_cmd, demo_cmd]
+@click.command("evaluation")
+@click.option("--kind", type=click.Choice(["mid", "final"]), required=True,
+              help="mid — starpposma izvērtējums; final — noslēguma ziņojums.")
+@period_option
+@pdf_option
+@domain_errors
+def evaluation_cmd(kind: str, period: int | None, pdf: bool) -> None:
+    """Starpposma izvērtējums vai noslēguma ziņojums: rādītāji un aktivitātes pa visiem plāna gadiem."""
+    from ..documents.evaluation import TITLES, evaluation_year, make_evaluation
+
+    ws = get_workspace()
+    year = period if period is not None else evaluation_year(ws.config, kind)  # type: ignore[arg-type]
+    per = get_period(ws, year)
+    path = make_evaluation(ws, per, kind, date.today())  # type: ignore[arg-type]
+    click.echo(f"{TITLES[kind]} ({per.label}): {path}")
+    if pdf:
+        _pdf(path)
+
+
+@click.command("summary")
+@period_option
+@pdf_option
+@domain_errors
+def summary_cmd(period: int | None, pdf: bool) -> None:
+    """Vienas lapas publiskais kopsavilkums tīmekļvietnei (bez personas datiem)."""
+    _one_document("summary", period, pdf)
+
+
+@click.command("extracts")
+@period_option
+@click.option("--institution", default=None, help="Tikai šai iestādei (iestādes id no config.toml).")
+@domain_errors
+def extracts_cmd(period: int | None, institution: str | None) -> None:
+    """Katras iestādes izraksts: nākamā gada rīcības plāna aktivitātes tās darba plānam."""
+    from ..documents.public import make_extracts
+
+    ws = get_workspace()
+    per = get_period(ws, period)
+    if institution is not None:
+        try:
+            ws.config.institution(institution)
+        except KeyError as e:
+            raise click.BadParameter(f"iestāde \"{institution}\" nav config.toml", param_hint="--institution") from e
+    paths = make_extracts(ws, per, date.today(), only=institution)
+    click.echo(f"Iestāžu izraksti ({len(paths)}): {paths[0].parent if paths else '—'}")
+
+
+COMMANDS = [report_cmd, plan_cmd, build_cmd, demo_cmd, evaluation_cmd, summary_cmd, extracts_cmd]

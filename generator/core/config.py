@@ -300,6 +300,9 @@ class Activity(Strict):
     tasks: list[WorkTask] = Field(default_factory=list)
     planned_funding: list[PlannedFunding] = Field(default_factory=list)
     status_override: ActivityStatus | None = None
+    inferred: list[Literal["title", "expected_result", "responsible", "involved", "years", "funding", "link"]] = Field(
+        default_factory=list, description="Cells that are a reading of a damaged source, not the adopted text; "
+        "the plan marks them")
 
 
 class IndicatorRow(Strict):
@@ -350,6 +353,28 @@ ActionPlanColumn = Literal[
 class Layout(Strict):
     action_plan_columns: list[ActionPlanColumn] = Field(min_length=1)
     goals_as_rows: bool = Field(default=True, description="Goal rows spanning the table (Līvāni, Rīga); false: a goal column (Ludza, Daugavpils)")
+    results_table: bool = Field(default=False, description="The report has the per-activity results table "
+                                "(planned funding, expected result, achieved value, impact, factors; Ludza 3.6.)")
+    group_labels: dict[str, str] = Field(default_factory=dict, description="How the plan names a whole kind "
+                                         '(kind:ngo) where it differs from the default ("Nevalstiskās organizācijas")')
+
+
+class Monitoring(Strict):
+    """Who prepares, presents and approves the annual report and the updated plan, and the evaluations the
+    programme schedules (its monitoring chapter). Every text is printed in the documents as written."""
+
+    prepared_by: str = Field(default="", description="Who prepares the annual report (default: the board)")
+    coordinated_by: str = Field(default="", description="Who coordinates and monitors the implementation")
+    presented_to: str = Field(default="", description='What is done with the report, as a verb phrase '
+                              '("iesniedz pašvaldības vadībai", "prezentē sadarbības grupas sanāksmē")')
+    approved_by: str = Field(default="", description="Who approves the report (a meeting, a council)")
+    mid_term_year: int | None = Field(default=None, description="Year of the mid-term evaluation (Rīga: 2026)")
+    final_report: str = Field(default="", pattern=r"^(\d{4}-\d{2})?$",
+                              description="When the final report is due, YYYY-MM (Ludza: 2027-09); "
+                              "default: after the plan's last year")
+    publish_progress: bool = Field(default=False, description="The board publishes yearly progress on its website")
+    budget_proposals: bool = Field(default=False, description="A meeting proposes activities for next year's "
+                                   "municipal budget (Rīga)")
 
 
 class IntakeSettings(Strict):
@@ -393,6 +418,7 @@ class Config(Strict):
     layout: Layout
     plan: Plan
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    monitoring: Monitoring = Field(default_factory=Monitoring)
     mail: MailSettings | None = None
 
     # ---- lookups used everywhere -------------------------------------------------------------
@@ -471,7 +497,7 @@ class Config(Strict):
     def ref_label(self, ref: str) -> str:
         """How a reference is printed in a plan table: the abbreviation/name, or the kind's plural."""
         if ref.startswith("kind:"):
-            return KIND_GROUP_LABELS.get(ref[5:], ref)
+            return self.layout.group_labels.get(ref[5:]) or KIND_GROUP_LABELS.get(ref[5:], ref)
         try:
             return self.institution(ref).label
         except KeyError:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from ..core.config import Activity, Config, Goal
+from ..core.period import Period
 from ..core.vocab import ACTIVITY_STATUSES, LEVEL_LABELS, NO_REPORT, NOT_PLANNED, PARTLY
 
 STATUSES = ACTIVITY_STATUSES
@@ -29,6 +31,20 @@ def activities_of(cfg: Config, goal: Goal) -> list[Activity]:
 def refs_text(cfg: Config, refs: Iterable[str]) -> str:
     """Institutions as a plan table prints them ("SD, izglītības iestādes")."""
     return ", ".join(cfg.ref_label(r) for r in refs)
+
+
+def capitalised(text: str) -> str:
+    """A cell's text starting with a capital letter, as the seeds' tables write it ("iespēja …" -> "Iespēja …")."""
+    text = str(text or "").strip()
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def institution_label(cfg: Config, inst_id: str) -> str:
+    """The label a table prints for an institution id (its abbreviation or name; the id itself when unknown)."""
+    try:
+        return cfg.institution(inst_id).label
+    except KeyError:
+        return inst_id
 
 
 def institution_name(cfg: Config, inst_id: str) -> str:
@@ -66,3 +82,10 @@ def aggregate_status(activity: Activity, statuses: Iterable[str]) -> str:
     if len(kinds) == 1:
         return kinds.pop()
     return PARTLY
+
+
+def deadline(cfg: Config, period: Period) -> date:
+    """The report deadline: ``period.report_deadline`` (MM-DD) on or after the period's end."""
+    month, day = (int(x) for x in cfg.period.report_deadline.split("-"))
+    due = date(period.end.year, month, day)
+    return due if due >= period.end else date(period.end.year + 1, month, day)

@@ -136,6 +136,9 @@ def report_template() -> DocxDocument:
                       "īstenošanas gada pārskats", style="Title")
     _center(doc, "{{ period_label }}", bold=True, size=13)
     _center(doc, "{{ place }}, {{ date_text }}", size=11)
+    _tag(doc, "{%p for line in preparation_lines %}")
+    _tag(doc, "{{ line }}")
+    _tag(doc, "{%p endfor %}")
 
     doc.add_paragraph("1. Informācijas iesniedzēji", style="Heading 1")
     doc.add_paragraph("{{ reported_summary }}")
@@ -161,14 +164,19 @@ def report_template() -> DocxDocument:
     _tag(doc, "{{ level.label }}", style="Heading 2")
     _tag(doc, "{%p for goal in level.goals %}")
     _tag(doc, "{{ goal.title }}", style="Heading 3")
-    _tag(doc, "{%p for act in goal.activities %}")
+    _tag(doc, "{%p if goal.improvements %}")
     para = doc.add_paragraph()
-    para.add_run("{{ act.heading }}").bold = True
-    _tag(doc, "{{ act.summary }}")
-    _tag(doc, "{%p for line in act.lines %}")
+    para.paragraph_format.keep_with_next = True
+    para.add_run("Sagaidāmie uzlabojumi:").italic = True
+    _tag(doc, "{%p for line in goal.improvements %}")
     _tag(doc, "{{ line }}", style="List Bullet")
     _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if goal.note %}")
+    _tag(doc, "{{ goal.note }}")
+    _tag(doc, "{%p else %}")
+    _tag(doc, "{{p goal.table }}")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p if other_activities %}")
@@ -177,6 +185,11 @@ def report_template() -> DocxDocument:
     _tag(doc, "{{ line }}", style="List Bullet")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
+    doc.add_paragraph("{{ annex_note }}")
+    _tag(doc, "{%p for extra in extra_tables %}")
+    _tag(doc, "{{ extra.caption }}", style="Heading 2")
+    _tag(doc, "{{p extra.table }}")
+    _tag(doc, "{%p endfor %}")
 
     doc.add_paragraph("4. Rezultatīvie rādītāji", style="Heading 1")
     doc.add_paragraph("{{ indicator_summary }}")
@@ -209,9 +222,21 @@ def plan_template() -> DocxDocument:
                       "rīcības plāns {{ plan_years }}", style="Title")
     _center(doc, "Aktualizētā redakcija, {{ edition_date }} (redakcija {{ edition_id }})", size=11)
     _center(doc, "Izpildes statuss: {{ period_label }}", size=11)
-    doc.add_paragraph("{{ table_caption }}")
+    _center(doc, "{{ prepared_text }}", size=11)
+    _tag(doc, "{%p for extra in before_tables %}")
+    _caption(doc, "{{ extra.caption }}")
+    _tag(doc, "{{p extra.table }}")
+    _tag(doc, "{%p endfor %}")
+    _caption(doc, "{{ table_caption }}")
     _tag(doc, "{{p plan_table }}")
+    _tag(doc, "{%p if inferred_note %}")
+    _tag(doc, "{{ inferred_note }}")
+    _tag(doc, "{%p endif %}")
     doc.add_paragraph("{{ status_summary }}")
+    _tag(doc, "{%p for extra in after_tables %}")
+    _caption(doc, "{{ extra.caption }}")
+    _tag(doc, "{{p extra.table }}")
+    _tag(doc, "{%p endfor %}")
     doc.add_paragraph("Izmaiņas salīdzinājumā ar iepriekšējo redakciju", style="Heading 2")
     doc.add_paragraph("{{ previous_edition_text }}")
     _tag(doc, "{%p for line in changes %}")
@@ -220,7 +245,20 @@ def plan_template() -> DocxDocument:
     return doc
 
 
-BUILDERS = {"gada_parskats.docx": report_template, "ricibas_plans.docx": plan_template}
+def document_template() -> DocxDocument:
+    """The generic document (portrait): the report's annex, evaluations, the public summary, extracts."""
+    doc = _base(landscape=False)
+    _center(doc, "{{ genitive }} pašvaldība", bold=True, size=13)
+    _center(doc, "{{ board_name }}", size=12)
+    doc.add_paragraph("{{ title }}", style="Title")
+    _center(doc, "{{ subtitle }}", bold=True, size=12)
+    _center(doc, "{{ date_text }}", size=11)
+    _tag(doc, "{{p body }}")
+    return doc
+
+
+BUILDERS = {"gada_parskats.docx": report_template, "ricibas_plans.docx": plan_template,
+            "dokuments.docx": document_template}
 
 
 def write_templates(targets: list[Path]) -> list[Path]:

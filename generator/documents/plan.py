@@ -30,12 +30,15 @@ from .common import (
     STATUSES,
     activities_of,
     aggregate_status,
+    capitalised,
     goals_by_level,
     refs_text,
     reported_statuses,
 )
 from .dataset import Dataset
 from .editions import PlanChanges, compare, record_edition
+from .fit import fit_widths
+from .plan_tables import funding_text, goals_table, resources_table
 from .render import TEMPLATE_NAMES, render_docx
 
 LANDSCAPE_WIDTH_CM = 26.7
@@ -99,18 +102,6 @@ def activity_status(act: Activity, ds: Dataset, period: Period) -> str:
     return status
 
 
-def _funding_text(cfg: Config, act: Activity) -> str:
-    if act.funding_text:
-        return act.funding_text
-    names = []
-    for fid in act.funding:
-        try:
-            names.append(cfg.funding_source(fid).name)
-        except KeyError:
-            names.append(fid)
-    return ", ".join(names)
-
-
 def _change_text(number: str, changes: PlanChanges) -> str:
     if number in changes.new:
         return "jauna"
@@ -119,8 +110,26 @@ def _change_text(number: str, changes: PlanChanges) -> str:
     return ""
 
 
+#: Columns of free text, which start with a capital letter as the seeds' tables do.
+TEXT_COLUMNS = frozenset({"goal", "title", "expected_result", "responsible", "involved", "funding", "link", "tasks"})
+#: Marks a cell that is a reading of a damaged source text, not the adopted wording (``inferred``).
+INFERRED_MARK = " [rekonstruēts]"
+INFERRED_NOTE = ("[rekonstruēts], (x) — šūnas saturs nav nolasāms pieņemtā dokumenta tekstā; tas ir "
+                 "rekonstruēts no blakus rindām un jāpārbauda pirms apstiprināšanas.")
+
+
 def _cell(col: GridColumn, cfg: Config, goal: Goal, act: Activity, task_row: int, status: str,
           changes: PlanChanges) -> str:
+    text = _raw_cell(col, cfg, goal, act, task_row, status, changes)
+    if col.key in TEXT_COLUMNS:
+        text = capitalised(text)
+    if col.key in act.inferred and text:
+        text = f"({text})" if col.key == "years" else text + INFERRED_MARK
+    return text
+
+
+def _raw_cell(col: GridColumn, cfg: Config, goal: Goal, act: Activity, task_row: int, status: str,
+              changes: PlanChanges) -> str:
     key = col.key
     if key == "number":
         return act.number
@@ -135,7 +144,7 @@ def _cell(col: GridColumn, cfg: Config, goal: Goal, act: Activity, task_row: int
     if key == "years":
         return "x" if cfg.period.plan_years[col.index] in act.years else ""
     if key == "funding":
-        return _funding_text(cfg, act)
+        return funding_text(cfg, act)
     if key == "link":
         return act.link
     if key == "tasks":
@@ -148,12 +157,34 @@ def _cell(col: GridColumn, cfg: Config, goal: Goal, act: Activity, task_row: int
     return _change_text(act.number, changes)
 
 
+def plan_rows(cfg: Config, ds: Dataset, period: Period, changes: PlanChanges,
+              cols: list[GridColumn]) -> list[tuple[Goal, Activity, list[list[str]]]]:
+    """Every activity's rows of cell texts (one row per work task in the task layout)."""
+    task_mode = "tasks" in cfg.layout.action_plan_columns
+    out = []
+    for _level, _label, goals in goals_by_level(cfg):
+        for goal in goals:
+            for act in activities_of(cfg, goal):
+                status = activity_status(act, ds, period)
+                rows = [[_cell(c, cfg, goal, act, task_row, status, changes) for c in cols]
+                        for task_row in range(max(1, len(act.tasks)) if task_mode else 1)]
+                out.append((goal, act, rows))
+    return out
+
+
 def build_plan_table(container: Any, cfg: Config, ds: Dataset, period: Period, changes: PlanChanges) -> Any:
     """The action plan table in ``container`` (a subdocument or a document)."""
     cols = grid_columns(cfg, period)
-    widths = tables.scale([c.width for c in cols], LANDSCAPE_WIDTH_CM)
-    table = tables.new_table(container, widths, font_pt=7 if len(cols) > 13 else 8)
     grouped = any(c.sub_label for c in cols)
+    texts = plan_rows(cfg, ds, period, changes, cols)
+    first_head = ["" if c.sub_label else c.group_label for c in cols]
+    second_head = ["" if c.key == "years" else c.sub_label for c in cols]
+    widths, size = fit_widths([c.width for c in cols],
+                              [(first_head, True), (second_head, True)]
+                              + [(row, False) for _g, _a, rows in texts for row in rows],
+                              LANDSCAPE_WIDTH_CM, 7 if len(cols) > 13 else 8)
+    cells_of = {act.number: rows for _g, act, rows in texts}
+    table = tables.new_table(container, widths, font_pt=size)
     first = tables.add_row(table, [c.group_label for c in cols], bold=True, header=True,
                            fill=tables.HEADER_FILL, center=True)
     if grouped:
@@ -183,7 +214,6 @@ def build_plan_table(container: Any, cfg: Config, ds: Dataset, period: Period, c
         else:
             groups.append(1)
     tables.number_row(table, groups)
-    task_mode = "tasks" in cfg.layout.action_plan_columns
     goal_col = next((n for n, c in enumerate(cols) if c.key == "goal"), None)
     for _level, label, goals in goals_by_level(cfg):
         tables.spanning_row(table, label, fill=tables.LEVEL_FILL, center=True)
@@ -192,11 +222,9 @@ def build_plan_table(container: Any, cfg: Config, ds: Dataset, period: Period, c
                 tables.spanning_row(table, f"{goal.number}. mērķis: {goal.title}", fill=tables.GOAL_FILL)
             goal_first = len(table.rows)
             for act in activities_of(cfg, goal):
-                status = activity_status(act, ds, period)
                 start = len(table.rows)
-                for task_row in range(max(1, len(act.tasks)) if task_mode else 1):
-                    cells = tables.add_row(table, [_cell(c, cfg, goal, act, task_row, status, changes)
-                                                   for c in cols])
+                for row in cells_of[act.number]:
+                    cells = tables.add_row(table, row)
                     for cell, c in zip(cells, cols, strict=True):
                         if c.key == "years":
                             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -229,9 +257,21 @@ def plan_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, ed
     if previous_date is None:
         prev_text = "Šī ir pirmā rīcības plāna redakcija, kas sagatavota ar šo rīku; izmaiņu nav."
     elif not (changes.new or changes.changed or changes.removed):
-        prev_text = f"Salīdzinot ar redakciju no {lv.date_long(previous_date)}, aktivitātes nav mainītas."
+        prev_text = f"Salīdzinot ar redakciju no {lv.date_genitive(previous_date)}, aktivitātes nav mainītas."
     else:
-        prev_text = f"Salīdzinot ar redakciju no {lv.date_long(previous_date)}:"
+        prev_text = f"Salīdzinot ar redakciju no {lv.date_genitive(previous_date)}:"
+    goals, resources = goals_table(cfg), resources_table(cfg)
+    number = 1
+    before = []
+    if goals:
+        before.append({"caption": f"{number}. tabula. Stratēģiskie mērķi un sagaidāmie uzlabojumi", "table": goals})
+        number += 1
+    plan_number = number
+    after = []
+    if resources:
+        after.append({"caption": f"{number + 1}. tabula. PMP prevencijas aktivitātēm nepieciešamo resursu un "
+                                 "finansējuma plāns", "table": resources})
+    mon = cfg.monitoring
     return {
         "genitive": cfg.municipality.genitive,
         "board_name": cfg.municipality.board_name,
@@ -239,7 +279,12 @@ def plan_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, ed
         "edition_date": lv.date_long(edition_date),
         "edition_id": edition_id,
         "period_label": period.label,
-        "table_caption": "1. tabula. PMP prevencijas sistēmas ieviešanas rīcības plāns",
+        "prepared_text": (f"Aktualizēto plānu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}"
+                          + (f"; to {mon.presented_to}." if mon.presented_to else ".")),
+        "before_tables": before,
+        "table_caption": f"{plan_number}. tabula. PMP prevencijas sistēmas ieviešanas rīcības plāns",
+        "inferred_note": INFERRED_NOTE if any(a.inferred for a in cfg.plan.activities) else "",
+        "after_tables": after,
         "plan_table": subdoc,
         "status_summary": f"Aktivitāšu izpildes statuss ({period.label}): {summary}.",
         "previous_edition_text": prev_text,

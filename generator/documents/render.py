@@ -13,18 +13,21 @@ from ..core.errors import DocumentError
 
 #: Names every template may use, per template file; the linter reports any other name.
 TEMPLATE_NAMES = {"report": "gada_parskats.docx", "plan": "ricibas_plans.docx",
-                  "protocol": "protokols_sanaksme.docx"}
+                  "protocol": "protokols_sanaksme.docx", "document": "dokuments.docx"}
 TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "report": frozenset({
         "genitive", "board_name", "board_address", "plan_years", "period_label", "place", "date_text",
-        "footer_text", "reported_summary", "reported_table", "missing", "situation_lines",
-        "situation_table", "situation_chart", "levels", "other_activities", "indicator_summary",
-        "indicator_table", "indicator_chart", "coop_lines", "conclusions",
+        "footer_text", "preparation_lines", "reported_summary", "reported_table", "missing", "situation_lines",
+        "situation_table", "situation_chart", "levels", "other_activities", "annex_note", "extra_tables",
+        "indicator_summary", "indicator_table", "indicator_chart", "coop_lines", "conclusions",
     }),
     "plan": frozenset({
-        "genitive", "board_name", "plan_years", "edition_date", "edition_id", "period_label",
-        "table_caption", "plan_table", "status_summary", "previous_edition_text", "changes", "footer_text",
+        "genitive", "board_name", "plan_years", "edition_date", "edition_id", "period_label", "prepared_text",
+        "before_tables", "table_caption", "plan_table", "inferred_note", "after_tables", "status_summary",
+        "previous_edition_text", "changes", "footer_text",
     }),
+    # The generic document: the report's annex, evaluations, the public summary, per-institution extracts.
+    "document": frozenset({"genitive", "board_name", "title", "subtitle", "date_text", "footer_text", "body"}),
     # The cooperation group's protocol (generator/protocols/document.py builds its context).
     "protocol": frozenset({
         "municipality", "group_name", "number_text", "draft_note", "place", "when", "chair", "secretary",

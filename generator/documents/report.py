@@ -15,7 +15,7 @@ from ..core.config import Config
 from ..core.period import Period
 from ..core.workspace import Workspace
 from . import charts, tables
-from .common import goals_by_level
+from .common import capitalised, deadline, goals_by_level
 from .completeness import FORM_TITLES, expected_forms, missing_forms
 from .coop_summary import summarise_records
 from .dataset import Dataset
@@ -30,8 +30,11 @@ from .metrics import (
     num,
     pupils,
 )
+from .plan_tables import funding_text
 from .render import TEMPLATE_NAMES, render_docx
-from .report_sections import conclusions, levels_section, other_activities, situation_lines
+from .report_activities import levels_section, results_table, tasks_table
+from .report_annex import make_annex
+from .report_sections import conclusions, other_activities, situation_lines
 
 PORTRAIT_WIDTH_CM = 16.0
 
@@ -52,20 +55,16 @@ def reported_table(cfg: Config, ds: Dataset) -> tables.Block:
     block = tables.Block()
     expected = expected_forms(cfg, ds.period)
     forms = [f for f in ("F1", "F2", "F4") if any(f in v for v in expected.values())]
-    table = tables.new_table(block, tables.scale([6.0] + [3.0] * len(forms), PORTRAIT_WIDTH_CM))
-    tables.add_row(table, ["Iestāde"] + [f"{f} {FORM_TITLES[f]}" for f in forms], bold=True, header=True,
-                   fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * (len(forms) + 1))
-    for inst_id, owed in expected.items():
-        row = [cfg.institution(inst_id).name]
-        row += [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
-        tables.add_row(table, row)
+    head = ["Iestāde"] + [f"{f} {FORM_TITLES[f]}" for f in forms]
+    rows = [[cfg.institution(inst_id).name] + [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
+            for inst_id, owed in expected.items()]
+    tables.fitted_table(block, head, [6.0] + [3.0] * len(forms), [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8)
     return block
 
 
-SITUATION_HEADERS = ["Izglītības iestāde", "Izglīt. skaits sākumā", "PMP riska grupā", "Pārtrau­kuši mācības",
+SITUATION_HEADERS = ["Izglītības iestāde", "Izglīt. skaits sākumā", "PMP riska grupā", "Pārtraukuši mācības",
                      "Neattais. st. uz 1 izgl.", "> 20 neattais. st.", "Atkārto mācību gadu",
-                     "Atbalsta pasā­kumi"]
+                     "Atbalsta pasākumi"]
 
 
 def _school_row(d: dict[str, Any]) -> list[float]:
@@ -84,21 +83,30 @@ def situation_table(cfg: Config, ds: Dataset) -> tables.Block:
     block = tables.Block()
     if not ds.f2:
         return block
-    table = tables.new_table(block, tables.scale([4.2] + [1.7] * 7, PORTRAIT_WIDTH_CM), font_pt=7.5)
-    tables.add_row(table, SITUATION_HEADERS, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(SITUATION_HEADERS))
     totals = [0.0] * 7
+    rows = []
     for school in cfg.schools:
         d = ds.f2.get(school.id)
         if d is None:
             continue
         values = _school_row(d)
         totals = [t + (v * values[0] if n == 3 else v) for n, (t, v) in enumerate(zip(totals, values, strict=True))]
-        tables.add_row(table, [school.name] + [fmt(v) for v in values])
+        rows.append([school.name] + [fmt(v) for v in values])
     if totals[0]:
         totals[3] = totals[3] / totals[0]
-    tables.add_row(table, ["Kopā"] + [fmt(v) for v in totals], bold=True)
+    total_row = ["Kopā"] + [fmt(v) for v in totals]
+    table = tables.fitted_table(block, SITUATION_HEADERS, [4.2] + [1.7] * 7, [("row", r) for r in [*rows, total_row]],
+                                PORTRAIT_WIDTH_CM, 7.5)
+    for cell in table.rows[-1].cells:  # the total row in bold
+        for run in (r for p in cell.paragraphs for r in p.runs):
+            run.bold = True
     return block
+
+
+def indicator_cells(v: IndicatorValue) -> list[str]:
+    """One indicator row: number, title, baseline (year), targets, value, source, assessment (units kept)."""
+    number = v.indicator.number if v.row_index == 0 else ""
+    return [number, v.title, v.baseline_text, *(t for _, t in v.targets_text), v.text, v.source, v.assessment]
 
 
 def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -> tables.Block:
@@ -110,25 +118,19 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
     if not values:
         block.add_paragraph("Rīcības plānā nav noteikti rezultatīvie rādītāji.")
         return block
-    widths = tables.scale([1.0, 5.5, 1.8] + [1.6] * len(milestones) + [1.6, 2.2, 1.8], PORTRAIT_WIDTH_CM)
-    table = tables.new_table(block, widths)
-    tables.add_row(table, head, bold=True, header=True, fill=tables.HEADER_FILL, center=True)
-    tables.number_row(table, [1] * len(head))
+    body: tables.Body = []
     by_level: dict[str, list[IndicatorValue]] = {}
     for v in values:
         by_level.setdefault(v.indicator.level, []).append(v)
     for level, label, _goals in goals_by_level(cfg):
         rows = by_level.pop(level, [])
         if rows:
-            tables.spanning_row(table, label, fill=tables.LEVEL_FILL, center=True)
-        for v in rows:
-            number = v.indicator.number if v.row_index == 0 else ""
-            tables.add_row(table, [number, v.title, v.baseline_text, *(t for _, t in v.targets_text), v.text,
-                                   v.source, v.assessment])
+            body.append(("level", [label]))
+        body += [("row", indicator_cells(v)) for v in rows]
     for rows in by_level.values():  # indicators of a level without goals
-        for v in rows:
-            tables.add_row(table, [v.indicator.number, v.title, "", *[""] * len(milestones), v.text, v.source,
-                                   v.assessment])
+        body += [("row", indicator_cells(v)) for v in rows]
+    weights = [1.0, 5.5, 1.8] + [1.6] * len(milestones) + [1.6, 2.2, 1.8]
+    tables.fitted_table(block, head, weights, body, PORTRAIT_WIDTH_CM, 8)
     return block
 
 
@@ -148,9 +150,9 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
     indicator_chart: Any = ""
     if values:
         indicator_chart = InlineImage(tpl, charts.assessment_chart(dict(counts)), width=Mm(130))
-    coop_lines = summarise_records(ds.f5).lines()  # counts only (generator/coop_summary.py)
     lagging = [f"{v.indicator.number}. {v.title}: {v.text} (mērķis {v.milestone}: {v.target_text})"
                for v in values if v.assessment == LAGGING]
+    annex_name = f"gada_parskats_{period.year}_pielikums.docx"
     years = cfg.period.plan_years
     return {
         "genitive": cfg.municipality.genitive,
@@ -161,6 +163,7 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
         "place": cfg.municipality.name,
         "date_text": lv.date_long(today),
         "footer_text": f"{cfg.municipality.genitive} PMP plāna īstenošanas pārskats, {period.label}",
+        "preparation_lines": preparation_lines(cfg, period),
         "reported_summary": (f"Pārskata periods: {period.label}. Visas gaidītās veidlapas iesniegušas "
                              f"{len(expected) - len(missing)} no {len(expected)} iestādēm (1. tabula)."),
         "reported_table": reported_table(cfg, ds),
@@ -170,13 +173,66 @@ def report_context(tpl: DocxTemplate, cfg: Config, ds: Dataset, period: Period, 
         "situation_chart": situation_chart,
         "levels": levels_section(cfg, ds, period),
         "other_activities": other_activities(cfg, ds),
+        "annex_note": (f"Katras iestādes ziņotie pasākumi, ietekmes novērtējums un faktoru analīze pilnā apjomā ir "
+                       f"pielikumā ({annex_name}) un kopsavilkuma darbgrāmatā."),
+        "extra_tables": extra_tables(cfg, ds, period),
         "indicator_summary": ("Rādītāji novērtēti pret tuvāko starprezultātu gada mērķi: "
                               + "; ".join(f"{a} — {counts.get(a, 0)}" for a in ASSESSMENTS) + "."),
         "indicator_table": indicator_table(cfg, values, period),
         "indicator_chart": indicator_chart,
-        "coop_lines": coop_lines,
-        "conclusions": conclusions(cfg, ds, period, lagging),
+        "coop_lines": coop_section(cfg, ds),
+        "conclusions": conclusions(cfg, ds, period, lagging) + [b for b in [budget_section(cfg, period)] if b],
     }
+
+
+def coop_section(cfg: Config, ds: Dataset) -> list[str]:
+    """Section 5, the cooperation group's work: the meetings the programme plans, then counts only
+    (meetings, cases, outcomes; decisions and referrals come from ``coop_summary``). No name or case
+    narrative ever reaches the report."""
+    months = cfg.cooperation_group.meeting_months
+    planned = []
+    if months:
+        planned.append(f"Programma paredz sadarbības grupas sanāksmes {lv.count(len(months), 'reizi', 'reizes')} "
+                       f"gadā ({', '.join(lv.MONTHS_LOCATIVE[m - 1] for m in sorted(months))}).")
+    return planned + summarise_records(ds.f5).lines()
+
+
+def budget_section(cfg: Config, period: Period) -> dict[str, Any] | None:
+    """Next year's activities and their funding, for the meeting that proposes the municipal budget
+    (``monitoring.budget_proposals``, Rīga)."""
+    if not cfg.monitoring.budget_proposals:
+        return None
+    nxt = Period(period.year + 1, cfg.period.kind)
+    acts = [a for a in cfg.plan.activities if set(a.years) & nxt.plan_years]
+    lines = [f"{a.number} {capitalised(a.title)} — finansējuma avots: {funding_text(cfg, a) or 'nav norādīts'}"
+             for a in acts]
+    return {"title": f"Aktivitātes {nxt.label} — priekšlikumi pašvaldības nākamā gada budžetam",
+            "lines": lines or ["Nākamajā gadā rīcības plānā aktivitāšu nav."]}
+
+
+def preparation_lines(cfg: Config, period: Period) -> list[str]:
+    """Who prepared the report, who coordinates, to whom it goes and by when (the monitoring chapter)."""
+    mon = cfg.monitoring
+    lines = [f"Pārskatu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}."]
+    if mon.coordinated_by:
+        lines.append(f"PMP prevencijas plāna ieviešanas koordinēšanu un uzraudzību nodrošina: {mon.coordinated_by}.")
+    due = lv.date_long(deadline(cfg, period))
+    lines.append(f"Iesniegšanas termiņš: {due}" + (f"; pārskatu {mon.presented_to}." if mon.presented_to else "."))
+    if mon.approved_by:
+        lines.append(f"Pārskata informāciju izvērtē un apstiprina: {mon.approved_by}.")
+    return lines
+
+
+def extra_tables(cfg: Config, ds: Dataset, period: Period) -> list[dict[str, Any]]:
+    """The tables a municipality's programme evaluates beyond activities (results 3.6., work tasks)."""
+    out = []
+    if cfg.layout.results_table:
+        out.append({"caption": "Prevencijas aktivitāšu rezultātu uzskaite un analīze",
+                    "table": results_table(cfg, ds, period)})
+    if any(a.tasks for a in cfg.plan.activities):
+        out.append({"caption": "Darba uzdevumu izpilde (pēc atbildīgo iestāžu ziņotā aktivitāšu statusa)",
+                    "table": tasks_table(cfg, ds, period)})
+    return out
 
 
 def report_path(ws: Workspace, period: Period) -> Path:
@@ -185,7 +241,8 @@ def report_path(ws: Workspace, period: Period) -> Path:
 
 
 def make_report(ws: Workspace, period: Period, ds: Dataset, today: date) -> Path:
-    """Render the annual implementation report of the period."""
+    """Render the annual implementation report of the period and its annex (returns the report)."""
     cfg = ws.config
+    make_annex(ws, period, ds, today)
     return render_docx(ws.template(TEMPLATE_NAMES["report"]),
                        lambda tpl: report_context(tpl, cfg, ds, period, today), report_path(ws, period))

@@ -1,4 +1,4 @@
-"""The annual report's narrative parts: activities by level and goal, the situation, conclusions.
+"""The annual report's narrative parts: the situation, events outside the plan, conclusions.
 
 Everything here is plain data (strings and lists) for the template; no child's name or case text is
 ever read (the Dataset holds no F3).
@@ -6,121 +6,38 @@ ever read (the Dataset holds no F3).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from ..core import lv
-from ..core.config import Activity, Config
+from ..core.config import Config
 from ..core.period import Period
-from ..core.vocab import PARTICIPANT_GROUPS_TEXT, RISK_GROUPS_SHORT, STATUSES_NEEDING_COMMENT
-from .common import NO_REPORT, activities_of, goals_by_level, institution_name, refs_text, reported_statuses
+from ..core.vocab import RISK_GROUPS_SHORT, STATUSES_NEEDING_COMMENT
+from .common import NO_REPORT, institution_name, refs_text
 from .dataset import Dataset
 from .metrics import ALL_STAGES, BASIC, SECONDARY, fmt, num, pupils
 from .plan import activity_status
+from .report_activities import count, events_by_activity
+from .report_annex import event_row
 
-GROUPS = tuple(PARTICIPANT_GROUPS_TEXT.items())
 RISK_GROUPS = RISK_GROUPS_SHORT
 
 
-def eur(value: float) -> str:
-    """"1 234,50 EUR"."""
-    return lv.money(value)
-
-
-def _participants(events: list[dict[str, Any]]) -> str:
-    parts = []
-    for key, label in GROUPS:
-        total = sum(num(e.get(key)) for e in events)
-        if total:
-            parts.append(f"{label} — {fmt(total)}")
-    return ", ".join(parts) if parts else "nav norādīti"
-
-
-def events_by_activity(ds: Dataset) -> dict[str | None, list[tuple[str, dict[str, Any]]]]:
-    """Plan activity number (None: not in the plan) -> [(institution id, F1 event row)]."""
-    out: dict[str | None, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-    for inst, data in sorted(ds.f1.items()):
-        for row in data.get("activities") or []:
-            number = row.get("activity")
-            out[str(number) if number else None].append((inst, row))
-    return out
-
-
-def lv_date(value: Any) -> str:
-    """An ISO date as "12.03.2025."; anything else unchanged."""
-    text = str(value or "")
-    if len(text) >= 10 and text[4] == "-" and text[7] == "-":
-        return f"{text[8:10]}.{text[5:7]}.{text[:4]}."
-    return text
-
-
-def funding_name(cfg: Config, source: Any) -> str:
-    """A funding source id as its name (free text stays as typed)."""
-    try:
-        return cfg.funding_source(str(source)).name
-    except KeyError:
-        return str(source)
-
-
-def _event_line(cfg: Config, inst: str, e: dict[str, Any]) -> str:
-    where = ", ".join(x for x in (lv_date(e.get("date")), str(e.get("place") or "")) if x)
-    line = f"{e.get('title') or 'pasākums'}"
-    if where:
-        line += f" ({where})"
-    line += f" — {institution_name(cfg, inst)}; dalībnieki: {_participants([e])}"
-    if num(e.get("funding_eur")):
-        source = f", {funding_name(cfg, e['funding_source'])}" if e.get("funding_source") else ""
-        line += f"; finansējums {eur(num(e.get('funding_eur')))}{source}"
-    return line
-
-
-def activity_entry(cfg: Config, ds: Dataset, period: Period, act: Activity,
-                   events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    """Heading, summary and detail lines of one plan activity in the report."""
-    planned = bool(set(act.years) & period.plan_years)
-    status = activity_status(act, ds, period)
-    summary = (f"Plānota šajā periodā: {'jā' if planned else 'nē'}. Izpildes statuss: {status}. "
-               f"Atbildīgā institūcija: {refs_text(cfg, act.responsible) or '—'}.")
-    lines: list[str] = []
-    if events:
-        rows = [e for _, e in events]
-        insts = sorted({institution_name(cfg, i) for i, _ in events})
-        spent = sum(num(e.get("funding_eur")) for e in rows)
-        lines.append(f"Kopā: {len(rows)} pasākum{'s' if len(rows) == 1 else 'i'}; dalībnieki: {_participants(rows)}; "
-                     f"īstenotāji: {', '.join(insts)}; izlietotais finansējums: {eur(spent)}.")
-        lines += [_event_line(cfg, inst, e) for inst, e in events]
-        for inst, e in events:
-            if e.get("impact"):
-                lines.append(f"Ietekme uz mērķu sasniegšanu ({institution_name(cfg, inst)}): {e['impact']}")
-            if e.get("factors"):
-                lines.append(f"Veicinošie un kavējošie faktori ({institution_name(cfg, inst)}): {e['factors']}")
-    elif planned:
-        lines.append("Par pasākumiem šajā periodā nav ziņots.")
-    for inst, (st, comment) in reported_statuses(ds.f1, act.number).items():
-        lines.append(f"{institution_name(cfg, inst)}: {st}" + (f" — {comment}" if comment else ""))
-    return {"heading": f"{act.number} {act.title}", "summary": summary, "lines": lines}
-
-
-def levels_section(cfg: Config, ds: Dataset, period: Period) -> list[dict[str, Any]]:
-    """Level → goal → activity entries for the template's nested loops."""
-    events = events_by_activity(ds)
-    out = []
-    for _level, label, goals in goals_by_level(cfg):
-        out.append({"label": label, "goals": [
-            {"title": f"{g.number}. mērķis: {g.title}",
-             "activities": [activity_entry(cfg, ds, period, a, events.get(a.number, []))
-                            for a in activities_of(cfg, g)]}
-            for g in goals]})
-    return out
+#: Up to this many events outside the plan are listed in the report; more are counted (the annex lists all).
+LISTED_OUTSIDE = 5
 
 
 def other_activities(cfg: Config, ds: Dataset) -> list[str]:
-    """Events reported as "not in the plan", and events naming an activity the plan does not have."""
+    """Events reported as "not in the plan" (or naming an activity the plan does not have), one short line each."""
     known = {a.number for a in cfg.plan.activities}
+    outside = [(inst, e) for number, events in events_by_activity(ds).items()
+               if number is None or number not in known for inst, e in events]
+    if len(outside) > LISTED_OUTSIDE:
+        insts = {inst for inst, _ in outside}
+        return [f"Iestādes ziņojušas par {count(len(outside), 'pasākumu', 'pasākumiem')} ārpus rīcības plāna "
+                f"({count(len(insts), 'iestāde', 'iestādes')}); visi tie uzskaitīti pielikumā."]
     lines = []
-    for number, events in events_by_activity(ds).items():
-        if number is None or number not in known:
-            lines += [_event_line(cfg, inst, e) for inst, e in events]
+    for inst, e in outside:
+        who, title, where, people, _money = event_row(cfg, inst, e)
+        lines.append(f"{title} ({where}) — {who}; dalībnieki: {people}")
     return lines
 
 

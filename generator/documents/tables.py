@@ -20,6 +20,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from lxml import etree
 
+from .fit import fit_widths
+
 
 class Block:
     """Body content built with python-docx and placed by a ``{{p name }}`` tag of a template.
@@ -31,12 +33,16 @@ class Block:
 
     def __init__(self) -> None:
         self.doc = Document()
+        self._styles: dict[str, Any] = {}
 
     def add_table(self, rows: int, cols: int) -> Table:
         return self.doc.add_table(rows=rows, cols=cols)
 
     def add_paragraph(self, text: str = "", style: str | None = None) -> Any:
-        return self.doc.add_paragraph(text, style=style)
+        # python-docx looks a style name up among all styles on every call; look each up once.
+        if style is not None and style not in self._styles:
+            self._styles[style] = self.doc.styles[style]
+        return self.doc.add_paragraph(text, style=self._styles[style] if style else None)
 
     def __html__(self) -> str:
         body = self.doc.element.body
@@ -86,6 +92,9 @@ def add_row(table: Table, texts: Sequence[str], *, bold: bool = False, fill: str
         el = OxmlElement("w:tblHeader")
         el.set(qn("w:val"), "true")
         tr_pr.append(el)
+        for cell in row.cells:  # a header row never stays alone at the foot of a page
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
     return list(row.cells)
 
 
@@ -166,3 +175,27 @@ def scale(widths: Sequence[float], total_cm: float) -> list[float]:
     """Scale relative column widths so they sum to ``total_cm``."""
     s = sum(widths)
     return [w * total_cm / s for w in widths]
+
+
+#: A table body row: ("row", cells), or a row spanning the table: ("level", [text]) or ("goal", [text]).
+Body = list[tuple[str, list[str]]]
+
+
+def fitted_table(container: Any, head: Sequence[str], weights: Sequence[float], body: Body, total_cm: float,
+                 font_pt: float, numbered: bool = True) -> Table:
+    """A table whose column widths keep every word whole (:func:`fit.fit_widths`): the header row, the
+    column-number row when ``numbered``, then ``body`` with level and goal rows spanning the table."""
+    widths, size = fit_widths(weights, [(list(head), True)] + [(r, False) for k, r in body if k == "row"],
+                              total_cm, font_pt)
+    table = new_table(container, widths, font_pt=size)
+    add_row(table, head, bold=True, header=True, fill=HEADER_FILL, center=True)
+    if numbered:
+        number_row(table, [1] * len(head))
+    for kind, row in body:
+        if kind == "level":
+            spanning_row(table, row[0], fill=LEVEL_FILL, center=True)
+        elif kind == "goal":
+            spanning_row(table, row[0], fill=GOAL_FILL)
+        else:
+            add_row(table, row)
+    return table

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..core import lv
 from ..core.period import Period
+from ..documents.common import deadline
 from ..documents.completeness import FORM_TITLES, Missing, missing_forms
 from ..documents.dataset import load_dataset
 from ..forms import form_filename, write_blank
@@ -49,13 +50,6 @@ tika nosūtīta, bet tika noraidīta, lūdzam izlabot kvītī norādītās kļū
 Ar cieņu
 {board}
 """
-
-
-def deadline(cfg: Config, period: Period) -> date:
-    """The report deadline: ``period.report_deadline`` (MM-DD) on or after the period's end."""
-    month, day = (int(x) for x in cfg.period.report_deadline.split("-"))
-    due = date(period.end.year, month, day)
-    return due if due >= period.end else date(period.end.year + 1, month, day)
 
 
 def sender_address(cfg: Config) -> str:

@@ -13,9 +13,12 @@ from ..core.workspace import Workspace
 from ..documents.completeness import Missing, missing_forms
 from ..documents.consolidated import write_consolidated
 from ..documents.dataset import Dataset, load_dataset
+from ..documents.evaluation import TITLES, make_evaluation, scheduled_kinds
 from ..documents.pdf import to_pdf
 from ..documents.plan import make_plan
+from ..documents.public import make_extracts, make_public_summary
 from ..documents.report import make_report
+from ..documents.report_annex import annex_path
 from ..intake import ingest_once
 from ..intake.diskfull import disk_errors
 from ..intake.status import attention_lines
@@ -32,6 +35,7 @@ class BuildResult:
     missing: list[Missing] = field(default_factory=list)
     reminders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
+    extracts: list[Path] = field(default_factory=list)
     pdf_problems: list[str] = field(default_factory=list)
     #: Held and unrecognised files and untaken inbox entries the board should look at.
     attention: list[str] = field(default_factory=list)
@@ -45,10 +49,20 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
     report = make_report(ws, period, ds, today)
     progress("Rīcības plāns …")
     plan = make_plan(ws, period, ds, today)
+    progress("Publiskais kopsavilkums …")
+    summary = make_public_summary(ws, period, ds, today)
+    evaluations = []
+    for kind in scheduled_kinds(cfg, period):
+        progress(f"{TITLES[kind]} …")
+        evaluations.append(make_evaluation(ws, period, kind, today))
+    progress("Iestāžu izraksti nākamajam gadam …")
+    extracts = make_extracts(ws, period, today)
     progress("Kopsavilkuma darbgrāmata …")
-    result.documents += [report, plan, write_consolidated(ws, cfg, ds)]
+    result.documents += [report, annex_path(ws, period), plan, summary, *evaluations,
+                         write_consolidated(ws, cfg, ds)]
+    result.extracts = extracts
     if pdf:
-        for doc in (report, plan):
+        for doc in (report, plan, summary, *evaluations):
             progress(f"PDF: {doc.name} …")
             try:
                 result.documents.append(to_pdf(doc))
