@@ -234,3 +234,26 @@ def test_message_without_a_form_gets_told_what_to_send(mail_ws: Workspace, serve
     body = reply.msg.get_body(("plain",)).get_content()
     assert "Vēstulē nav atrasta neviena aizpildīta PMP veidlapa." in body
     assert "Šie pielikumi nav PMP veidlapas un netika apstrādāti: “skenējums.pdf”." in body
+
+
+def test_a_message_seen_again_is_never_taken_twice(mail_ws: Workspace, servers, tmp_path: Path) -> None:
+    """The server lost our flag, or the same message arrived again by another route (new trace headers)."""
+    dovecot, smtp = servers
+    msg = school_message(mail_ws, SCHOOL, "F1", [filled(mail_ws, "F1", "ludzas-vsk", folder=tmp_path)])
+    dovecot.append(msg)
+    assert "pieņemts ludzas-vsk F1 2025 v1" in run_mail(mail_ws)
+    c = dovecot.client()
+    try:
+        c.select_folder("INBOX")
+        c.remove_flags(c.search(["ALL"]), [b"$PmpDone", b"\\Seen"])
+    finally:
+        c.logout()
+    dovecot.append(b"Received: from relay2.example (relay2.example [192.0.2.7]) by mx; Mon, 30 Nov 2026 10:20:00"
+                   b" +0200\r\n" + bytes(msg))
+    out = run_mail(mail_ws)
+    assert out.count("gimnazija@ludzasnovads.lv: jau apstrādāta agrāk (netiek ņemta otrreiz)") == 2
+    assert "jau apstrādātas 2, nosūtītas atbildes 0." in out
+    assert len(smtp.messages()) == 1
+    with open_store(mail_ws) as store:
+        assert store.count() == 1
+        assert store.conn.execute("SELECT count(*) FROM mail_messages").fetchone()[0] == 1
