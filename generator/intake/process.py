@@ -73,7 +73,9 @@ UNPLACED = "the reader accepted a form without a configured institution and a va
 #: Forms that hold a child's personal data: their marked copies are owner-only and their receipts
 #: never print the sender's file name (it often names the pupil).
 PERSONAL_FORMS = ("F3", "F5")
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|\(-?\d[\d.,]*\)")
+#: Quoted values in an F3 message (a pupil's data); a quote without a letter or digit, such as “=”, is
+#: part of the instruction and stays.
+_QUOTED = re.compile(r"“[^”]*?\w[^”]*”|\"[^\"]*?\w[^\"]*\"|\(-?\d[\d.,]*\)")
 _LABELS = {"accepted": "pieņemts", "rejected": "noraidīts", "held": "aizturēts", "duplicate": "jau saņemts",
            "waiting": "gaida", "ignored": "izlaists", "failed": "neizdevās"}
 
