@@ -9,6 +9,7 @@ from types import FrameType
 
 import click
 
+from ..core import lv
 from ..core.errors import IntakeLocked
 from ..intake import Result, ingest_once
 from ..intake.status import full_status, status_table
@@ -34,8 +35,10 @@ def ingest_cmd(retry: bool) -> None:
     summary = ingest_once(ws, progress=_echo_result, retry=retry)
     click.echo(summary.line())
     if summary.failed:
-        raise click.ClickException(f"{summary.failed} failu neizdevās apstrādāt; tie palika iesūtnē "
-                                   "un tiks mēģināti vēlreiz nākamajā reizē.")
+        n = summary.failed
+        left = "tas palika iesūtnē un tiks mēģināts" if lv.is_singular(n) else "tie palika iesūtnē un tiks mēģināti"
+        raise click.ClickException(f"Neizdevās apstrādāt {lv.count(n, 'failu', 'failus')}; {left} vēlreiz "
+                                   "nākamajā reizē.")
 
 
 @click.command("watch")
