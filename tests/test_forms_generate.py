@@ -154,7 +154,7 @@ def test_pmp_forms_command(mini_ws: Workspace) -> None:
     assert (mini_ws.forms_dir / "2025" / "ludzas-psk" / "F2_situacijas_apraksts_2025_ludzas-psk.xlsx").is_file()
     bad = CliRunner().invoke(cli, ["forms", "--period", "2025", "--institution", "nav"])
     assert bad.exit_code == 1
-    assert "Error: iestāde “nav” nav konfigurācijā (config.toml, institutions)" in bad.output
+    assert "Kļūda: iestāde “nav” nav konfigurācijā (config.toml, institutions)" in bad.output
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -171,7 +171,7 @@ def test_full_disk_while_staging_is_said_in_latvian_and_loses_nothing(mini_ws: W
     res = CliRunner().invoke(cli, ["ingest"])
     assert res.exit_code == 1
     mount = mount_point(mini_ws.archive)
-    assert res.output.startswith(f"Error: diskā {mount} nav brīvas vietas (brīvi ")
+    assert res.output.startswith(f"Kļūda: diskā {mount} nav brīvas vietas (brīvi ")
     assert ("tāpēc iesniegumu nevarēja saglabāt. Neviens fails nav zaudēts: tas, kas tika apstrādāts, palika "
             f"iesūtnē. Atbrīvojiet vietu diskā {mount} un palaidiet komandu vēlreiz.") in res.output
     assert "Traceback" not in res.output
@@ -194,7 +194,7 @@ def test_full_disk_at_commit_is_not_hidden_by_cannot_rollback(mini_ws: Workspace
     path = filled(mini_ws, "F4", "ip")
     res = CliRunner().invoke(cli, ["ingest"])
     assert res.exit_code == 1
-    assert res.output.startswith(f"Error: diskā {mount_point(mini_ws.archive)} nav brīvas vietas")
+    assert res.output.startswith(f"Kļūda: diskā {mount_point(mini_ws.archive)} nav brīvas vietas")
     assert "rollback" not in res.output
     assert path.exists()
     with open_store(mini_ws) as store:
@@ -260,7 +260,7 @@ def test_full_disk_during_build_names_the_disk(mini_ws: Workspace, monkeypatch: 
     assert res.exit_code == 1
     mount = mount_point(mini_ws.outbox)
     assert res.output.splitlines()[-1] == (
-        f"Error: diskā {mount} nav brīvas vietas (brīvi {res.output.split('(brīvi ')[1].split(')')[0]}), tāpēc "
+        f"Kļūda: diskā {mount} nav brīvas vietas (brīvi {res.output.split('(brīvi ')[1].split(')')[0]}), tāpēc "
         "dokumentus nevarēja saglabāt. Neviens fails nav zaudēts: tas, kas tika apstrādāts, palika iesūtnē. "
         f"Atbrīvojiet vietu diskā {mount} un palaidiet komandu vēlreiz.")
     assert "Traceback" not in res.output
@@ -279,6 +279,6 @@ def test_a_machine_error_on_one_file_is_counted_in_good_latvian(mini_ws: Workspa
     res = CliRunner().invoke(cli, ["ingest"])
     assert res.exit_code == 1
     assert "Iesūtne apstrādāta: 1 fails — pieņemti 0, noraidīti 0, jau saņemti 0, neizdevās 1." in res.output
-    assert res.output.splitlines()[-1] == ("Error: Neizdevās apstrādāt 1 failu; tas palika iesūtnē un tiks "
+    assert res.output.splitlines()[-1] == ("Kļūda: Neizdevās apstrādāt 1 failu; tas palika iesūtnē un tiks "
                                            "mēģināts vēlreiz nākamajā reizē.")
     assert path.exists()

@@ -188,7 +188,7 @@ def test_two_workspaces_sharing_one_inbox(tmp_path: Path, monkeypatch: pytest.Mo
     try:
         _wait_for(err, "Uzraugu iesūtni")
         refusal = (
-            f"Error: iesūtni {b.inbox} jau apstrādā cita darba vieta: {a.root} (dators {socket.gethostname()}, "
+            f"Kļūda: iesūtni {b.inbox} jau apstrādā cita darba vieta: {a.root} (dators {socket.gethostname()}, "
             f"PID {watcher.pid}). Vienu iesūtnes mapi drīkst apstrādāt tikai viena darba vieta: apturiet tur "
             "\"pmp watch\" vai norādiet šai darba vietai citu iesūtni.")
         for command in ("watch", "ingest"):
