@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..core import lv
-from ..core.config_check import config_warnings, load_config
 from ..core.errors import ConfigError
 from ..core.workspace import DEFAULT_PRESET, PRESETS, init_workspace
 from ._common import domain_errors, get_workspace
@@ -37,6 +35,9 @@ def config_group() -> None:
 @config_group.command("check")
 def config_check() -> None:
     """Pārbauda config.toml; katra problēma savā rindā ar atslēgas ceļu."""
+    from ..core import lv
+    from ..core.config_check import config_warnings, load_config
+
     ws = get_workspace()
     try:
         cfg = load_config(ws.config_path)

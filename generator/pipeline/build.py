@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +23,8 @@ from ..documents.plan import make_plan
 from ..documents.public import make_extracts, make_public_summary
 from ..documents.report import make_report
 from ..documents.report_annex import annex_path
-from ..forms import form_filename, write_blank
+from ..forms import form_filename
+from ..forms.blanks import BlankForms
 from ..intake import ingest_once
 from ..intake.diskfull import disk_errors
 from ..intake.status import attention_lines
@@ -66,8 +66,12 @@ Ar cieņu
 """
 
 
-def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path) -> Path:
-    """An ``.eml`` draft to one institution with its blank forms attached (opens as a draft in Outlook)."""
+def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path,
+                   blanks: BlankForms | None = None) -> Path:
+    """An ``.eml`` draft to one institution with its blank forms attached (opens as a draft in Outlook).
+
+    ``blanks``, shared by the reminders of one build, writes each shape of blank form once."""
+    blanks = blanks or BlankForms(cfg, period)
     msg = EmailMessage()
     msg["To"] = miss.institution.email or ""
     try:
@@ -79,12 +83,10 @@ def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path) -> 
     forms = "\n".join(f"  • {f} {FORM_TITLES.get(f, '')}" for f in miss.forms)
     msg.set_content(REMINDER_BODY.format(board=cfg.municipality.board_name, due=lv.date_long(deadline(cfg, period)),
                                          period=period.label, institution=miss.institution.name, forms=forms))
-    with tempfile.TemporaryDirectory() as tmp:
-        for form in miss.forms:
-            name = form_filename(form, period, miss.institution.id)
-            path = write_blank(cfg, form, period, miss.institution.id, Path(tmp) / name)
-            msg.add_attachment(path.read_bytes(), maintype="application",
-                               subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=name)
+    for form in miss.forms:
+        name = form_filename(form, period, miss.institution.id)
+        msg.add_attachment(blanks.workbook_bytes(form, miss.institution), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=name)
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"atgadinajums_{miss.institution.id}.eml"
     out.write_bytes(bytes(msg))
@@ -148,8 +150,9 @@ def _build(ws: Workspace, period: Period, today: date, pdf: bool, progress: Prog
     folder = ws.period_outbox(period.year) / "atgadinajumi"
     for old in folder.glob("atgadinajums_*.eml") if folder.is_dir() else []:
         old.unlink()  # an institution that has since delivered must not get a stale reminder
+    blanks = BlankForms(cfg, period)
     for miss in result.missing:
         say(f"Atgādinājums: {miss.institution.name} ({', '.join(miss.forms)})")
-        result.reminders.append(write_reminder(cfg, period, miss, folder))
+        result.reminders.append(write_reminder(cfg, period, miss, folder, blanks))
     build_documents(ws, period, ds, today, pdf, say, result)
     return result
