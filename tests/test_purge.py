@@ -13,6 +13,7 @@ from generator.core.period import Period
 from generator.core.workspace import Workspace
 from generator.documents.coop_summary import cooperation_summary
 from generator.pipeline.purge import purge
+from generator.pipeline.redact import Redactor
 from generator.protocols import final_path, new_protocol
 from generator.store import open_store
 from tests.test_cases_support import (
@@ -157,3 +158,32 @@ def test_open_case_without_activity_is_erased_after_warning_the_board(mini_ws: W
     due = purge(mini_ws, today=date(2029, 3, 13))
     assert due.cases == sorted([zane, ids[ELZA]])
     assert files_containing(mini_ws.root, ["Sentinelberga", "SENTINELBERGA", "Kontrolsentij"]) == {}
+
+
+def test_names_are_found_in_every_case_form_but_other_pupils_names_are_spared() -> None:
+    red = Redactor.for_names(["Oskars Sargsentiņš"], ["2012-03-04"], keep=["Oskars Liepa"])
+    text = ("Oskara Sargsentiņa māte; Sargsentiņam piedāvāta nometne; Sargsentiņu ģimene. Oskars Liepa paliek. "
+            "Dzimis 04.03.2012. Oskarsons un sargsargi nav vārdi.")
+    assert red.text(text) == ("Oskara [dzēsts] māte; [dzēsts] piedāvāta nometne; [dzēsts] ģimene. Oskars Liepa "
+                              "paliek. Dzimis [dzēsts]. Oskarsons un sargsargi nav vārdi.")
+    assert red.covered == 4
+    alone = Redactor.for_names(["Zanete Sentinelberga"], [])
+    assert alone.text("Zanetei un ZANETES māsai") == "[dzēsts] un [dzēsts] māsai"
+
+
+def test_purge_interrupted_after_its_transaction_is_finished_by_the_next_run(mini_ws: Workspace) -> None:
+    _held_meeting(mini_ws)
+    stray = mini_ws.archive / "vecais_originals.xlsx"
+    stray.write_bytes(b"Oskars Sargsentins")
+    final = final_path(mini_ws, 2026, 1)
+    final.unlink()
+    conn = sqlite3.connect(mini_ws.store_path)
+    with conn:  # what a purge writes down in its transaction and ticks off after it
+        conn.execute("INSERT INTO purge_pending (kind, ref) VALUES ('file', 'archive/vecais_originals.xlsx')")
+        conn.execute("INSERT INTO purge_pending (kind, ref) SELECT 'meeting', id FROM meetings")
+    conn.close()
+    res = purge(mini_ws, today=date(2026, 11, 30))
+    assert res.cases == [] and not stray.exists() and final.exists()
+    conn = sqlite3.connect(mini_ws.store_path)
+    assert conn.execute("SELECT count(*) FROM purge_pending").fetchone() == (0,)
+    conn.close()
