@@ -13,7 +13,6 @@ import click
 from ..core.errors import IntakeLocked
 from ._common import domain_errors, get_period, get_workspace, period_option
 
-
 if TYPE_CHECKING:
     from ..intake import Result
 

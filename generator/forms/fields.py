@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-
 from ..core.config import Config, Institution
 from ..core.period import Period
 from ..core.vocab import ACTIVITY_STATUSES, BASIC_STAGES, GRADES_7_12, UPPER_SECONDARY_STAGE

@@ -21,7 +21,17 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..core.config import Config
 from ..core.period import Period
 from .definitions import FORMS
-from .fields import INSTITUTION_CELL, META_SHEET, NOT_APPLICABLE, PERIOD_CELL, FormContext, FormDef, Layout, TableSlot, layout
+from .fields import (
+    INSTITUTION_CELL,
+    META_SHEET,
+    NOT_APPLICABLE,
+    PERIOD_CELL,
+    FormContext,
+    FormDef,
+    Layout,
+    TableSlot,
+    layout,
+)
 from .locate import MAX_EXTRA_ROWS, LayoutProblem, Located, TablePlace, locate
 from .package import CellError, Package, PackageError, open_package
 from .package import column_letter as get_column_letter

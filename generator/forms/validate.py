@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-
 from .fields import Field, FormContext, FormDef, Layout, Slot, TableSlot
 from .package import CellError
 from .package import column_letter as get_column_letter

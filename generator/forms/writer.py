@@ -23,8 +23,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.safe import safe_text
 from . import printing
-from .fields import META_SHEET, NOT_APPLICABLE  # noqa: F401 (their home before; the reader needs no openpyxl)
-from .fields import FIRST_BLOCK_ROW, Field, FormContext, FormDef, Layout, Section, Sheet, layout
+from .fields import (
+    FIRST_BLOCK_ROW,
+    META_SHEET,
+    NOT_APPLICABLE,
+    Field,
+    FormContext,
+    FormDef,
+    Layout,
+    Section,
+    Sheet,
+    layout,
+)
 from .locate import define_names
 from .values import fmt_number
 
