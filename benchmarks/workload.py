@@ -92,7 +92,7 @@ _worker_cfg: dict[str, object] = {}
 
 
 def _init_worker(config_path: str) -> None:
-    from generator.core.config import load_config
+    from generator.core.config_check import load_config
 
     _worker_cfg["cfg"] = load_config(Path(config_path))
 
