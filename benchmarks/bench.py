@@ -97,7 +97,7 @@ def run_measured(args: list[str], env: dict[str, str], log: Path) -> Run:
     own wall, CPU and peak RSS (``os.wait4``): the child is forked from the ~10 MB runner, not from this
     process, so its peak is its own and not one inherited through fork."""
     out = subprocess.run([sys.executable, str(RUNNER), str(log), *args], env=env, capture_output=True,
-                         text=True, check=False)
+                         text=True, check=False, cwd=env.get("PYTHONPATH"))  # `-m` puts the cwd first
     if out.returncode != 0:
         text = log.read_text(errors="replace")[-2000:] if log.exists() else out.stderr
         raise SystemExit(f"{' '.join(args[1:])} failed; see {log}:\n{text}")
@@ -143,7 +143,7 @@ def watch_latency(ws: Workspace, files: list[Workbook], period: Period, poll: bo
     latencies: list[float] = []
     accepted = 0
     with open(err, "wb") as fh:
-        proc = subprocess.Popen(args, env=env, stdout=fh, stderr=fh)
+        proc = subprocess.Popen(args, env=env, stdout=fh, stderr=fh, cwd=env.get("PYTHONPATH"))
         try:
             deadline = time.monotonic() + 15  # its start-up line, or 15 s (the text may change)
             while "Uzraugu iesūtni" not in err.read_text(encoding="utf-8", errors="replace"):
