@@ -38,7 +38,7 @@ def test_build_ingests_reminds_and_makes_every_document(mini_ws: Workspace) -> N
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Ludzas novads: 2024./2025. mācību gads" in out
-    assert "Iesūtne apstrādāta: 5 fail(i) — pieņemti 5, noraidīti 0, jau saņemti 0." in out
+    assert "Iesūtne apstrādāta: 5 faili — pieņemti 5, noraidīti 0, jau saņemti 0." in out
     assert "  Ludzas pilsētas pamatskola: F1, F2" in out
     assert "  Zilupes vidusskola: F1" in out
     year = mini_ws.outbox / "2025"
@@ -183,7 +183,7 @@ def test_build_without_store_or_inbox_files(mini_ws: Workspace) -> None:
     from generator.pipeline.build import build
 
     result = build(mini_ws, PERIOD, date(2025, 9, 1))
-    assert result.ingest_line.startswith("Iesūtne apstrādāta: 0 fail(i)")
+    assert result.ingest_line.startswith("Iesūtne apstrādāta: 0 faili")
     assert len(result.missing) == 7
     assert all(p.is_file() for p in result.documents)
 

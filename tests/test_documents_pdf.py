@@ -23,7 +23,7 @@ from generator.documents.make_templates import BUILDERS, FONT
 from generator.documents.pdf import find_soffice, to_pdf
 from generator.documents.plan import make_plan
 from generator.documents.report import make_report
-from generator.protocols.template import TEMPLATE_NAME
+from generator.protocols.document import TEMPLATE_NAME
 
 from .test_documents_report import dataset
 

@@ -154,7 +154,7 @@ def test_pmp_forms_command(mini_ws: Workspace) -> None:
     assert (mini_ws.forms_dir / "2025" / "ludzas-psk" / "F2_situacijas_apraksts_2025_ludzas-psk.xlsx").is_file()
     bad = CliRunner().invoke(cli, ["forms", "--period", "2025", "--institution", "nav"])
     assert bad.exit_code == 1
-    assert "Error: iestāde “nav” nav konfigurācijā (config.toml, institutions)" in bad.output
+    assert "Kļūda: iestāde “nav” nav konfigurācijā (config.toml, institutions)" in bad.output
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -297,6 +297,10 @@ def test_instructions_follow_what_the_school_must_fill(mini_ws: Workspace, tmp_p
     assert ten_twelve[3:6] == (("B8", "jā", "Izglītojamo skaits mācību gada sākumā (10.–12. klase).") if secondary
                                else ("B8", "nav jāaizpilda", "Skola šo posmu neīsteno — nav jāaizpilda."))
     assert rows["Izglītojamo skaits mācību gada sākumā, 7.–9. klase"][4] == "jā"
+    lines = [r[0] for r in ws.iter_rows(max_col=1, max_row=12, values_only=True) if r[0]]
+    stages = [line for line in lines if "skola neīsteno" in line]
+    assert stages == ([] if secondary else
+                      ["Posms, ko skola neīsteno (10.–12. klase), ir atzīmēts ar “—”: tā lauki nav jāaizpilda."])
     data = load_workbook(tmp_path / "f2.xlsx")["Situācijas apraksts"]
     assert data["A8"].value.endswith(" *") == secondary  # the sheet and the instructions agree
 

@@ -125,3 +125,151 @@ def test_long_text_typed_in_calc_prints_whole(calc: Calc, mini_ws: Workspace, tm
     # the blank table's ruled rows print too: the activities sheet takes more than its header's page
     assert text.count("Plāna aktivitāte *") >= 2
 
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+
+
+def test_blank_forms_print_every_table_with_its_header(calc: Calc, mini_ws: Workspace, tmp_path: Path) -> None:
+    """Printed from Calc: ruled empty rows, the header on every page of a table, no table cut from its header."""
+    period = Period(YEAR, "school_year")
+    pages: dict[str, list[str]] = {}
+    for form_id, inst in (("F1", "sd"), ("F2", "zilupes-vsk")):
+        blank = write_blank(mini_ws.config, form_id, period, inst, tmp_path / f"{form_id}.xlsx")
+        calc.run([{"open": str(blank)}, {"export_pdf": str(tmp_path / f"{form_id}.pdf")}])
+        pages[form_id] = _pdf_pages(tmp_path / f"{form_id}.pdf")
+    activity_pages = [p for p in pages["F1"] if "Veicinošie un kavējošie faktori" in p and "Lapa Daļa" not in p]
+    assert len(activity_pages) >= 2  # 150 ruled rows do not fit one page …
+    assert all("Plāna aktivitāte *" in p and "Finansējuma avots" in p for p in activity_pages)  # … each has the header
+    for form_id, form_pages in pages.items():
+        for n, page in enumerate(form_pages, start=1):
+            # a page holding nothing but the page number is a table cut off from its header
+            assert page.strip() != f"{n}. lpp. no {len(form_pages)}", (form_id, n)
+    tables = [p for p in pages["F2"] if "Partneris *" in p or "Izglītības iestāde *" in p]
+    titles = ("9. klašu beidzēji: kur turpina izglītību", "12. klašu beidzēji: kur turpina izglītību")
+    assert [sum(p.count(t) for p in tables) for t in titles] == [1, 1]  # each title printed once …
+    for page in tables:  # … on the page of its header row
+        assert page.count("Izglītības iestāde *") == sum(page.count(t) for t in titles), page
+
+
+# ---- the edits of issue 11, rows 1–6 ----------------------------------------------------------------
+
+def _errors_at(result: Result, cell: str) -> list[str]:
+    return [line for line in result.errors if f"šūna {cell}," in line or line.endswith(f"šūna {cell}")]
+
+
+def test_row1_f1_row_inserted_in_the_status_table_keeps_every_status(calc: Calc, mini_ws: Workspace,
+                                                                      tmp_path: Path) -> None:
+    cells, expected = filled_cells(mini_ws, "F1", "ludzas-psk", tmp_path)
+    status = cells.pop("Plāna izpilde")
+    statuses = [r["status"] for r in expected["statuses"]]
+    assert len(statuses) == 4  # rows 11–14
+    moved = {cell: value for cell, value in status.items() if int(cell[1:]) < 14}
+    moved.update({f"{cell[0]}{int(cell[1:]) + 1}": value for cell, value in status.items() if int(cell[1:]) >= 14})
+    actions = [*type_cells(cells), {"sheet": "Plāna izpilde"}, {"unprotect": "Plāna izpilde"},
+               {"insert_rows": [14]},  # a row after the 3rd status
+               *type_cells({"Plāna izpilde": moved})]
+    result = submit(calc, mini_ws, "F1", "ludzas-psk", actions)
+    assert (result.outcome, result.errors) == ("accepted", [])
+    data = stored(mini_ws, "ludzas-psk", "F1")
+    assert data is not None and [r["status"] for r in data["statuses"]] == statuses
+    assert data == expected
+
+
+def test_row2_f4_new_version_with_an_inserted_row_is_never_smaller(calc: Calc, mini_ws: Workspace,
+                                                                    tmp_path: Path) -> None:
+    values = {f"H{r}": v for r, v in zip(range(7, 12), ("72,5", "76", "0,9", "1,8", "pēc pieprasījuma"), strict=True)}
+    first = submit(calc, mini_ws, "F4", "ip", type_cells({"Rādītāji": values}), name="v1.xlsx")
+    assert first.outcome == "accepted"
+    v1 = stored(mini_ws, "ip", "F4")
+    assert v1 is not None and len(v1["values"]) == 5
+    changed = {**values, "H7": "74"}
+    shifted = {(f"H{int(c[1:]) + 1}" if int(c[1:]) >= 10 else c): v for c, v in changed.items()}
+    second = submit(calc, mini_ws, "F4", "ip", [{"sheet": "Rādītāji"}, {"unprotect": "Rādītāji"},
+                                                {"insert_rows": [10]}, *type_cells({"Rādītāji": shifted})],
+                    name="v2.xlsx")
+    now = stored(mini_ws, "ip", "F4")
+    assert now is not None and len(now["values"]) == 5, (second.outcome, second.errors)
+    if second.outcome == "accepted":
+        assert [v["value"] for v in now["values"]] == [74.0, 76.0, 0.9, 1.8, None]
+        assert now["values"][4]["text"] == "pēc pieprasījuma"
+    else:
+        assert second.outcome == "rejected" and now == v1 and len(second.errors) == 1, second.errors
+
+
+def test_row3_f2_deleted_empty_partner_row_keeps_further_education_rows(calc: Calc, mini_ws: Workspace,
+                                                                         tmp_path: Path) -> None:
+    cells, expected = filled_cells(mini_ws, "F2", "zilupes-vsk", tmp_path)
+    tables = cells.pop("Partneri un tālākizglītība")
+    assert {"A7", "A30", "A53"} <= set(tables)  # partners, grade 9 and grade 12 rows are filled
+    shifted = {(f"{c[0]}{int(c[1:]) - 1}" if int(c[1:]) > 20 else c): v for c, v in tables.items()}
+    actions = [*type_cells(cells), {"sheet": "Partneri un tālākizglītība"},
+               {"unprotect": "Partneri un tālākizglītība"}, {"delete_rows": [20]},  # an empty partner row
+               *type_cells({"Partneri un tālākizglītība": shifted})]
+    result = submit(calc, mini_ws, "F2", "zilupes-vsk", actions)
+    if result.outcome == "accepted":
+        assert stored(mini_ws, "zilupes-vsk", "F2") == expected
+    else:
+        assert len(result.errors) == 1 and "Partneri un tālākizglītība" in result.errors[0], result.errors
+
+
+def test_row4_f2_row_inserted_on_the_main_sheet(calc: Calc, mini_ws: Workspace, tmp_path: Path) -> None:
+    cells, expected = filled_cells(mini_ws, "F2", "zilupes-vsk", tmp_path)
+    main = cells.pop("Situācijas apraksts")
+    shifted = {(f"B{int(c[1:]) + 1}" if int(c[1:]) >= 16 else c): v for c, v in main.items()}
+    actions = [{"sheet": "Situācijas apraksts"}, {"unprotect": "Situācijas apraksts"}, {"insert_rows": [16]},
+               *type_cells({"Situācijas apraksts": shifted}), *type_cells(cells)]
+    result = submit(calc, mini_ws, "F2", "zilupes-vsk", actions)
+    if result.outcome == "accepted":
+        assert stored(mini_ws, "zilupes-vsk", "F2") == expected
+    else:  # one clear message that the layout changed, not a cascade of wrong ones
+        assert len(result.errors) == 1, result.errors
+        assert not any("Obligāts lauks nav aizpildīts" in e for e in result.errors)
+
+
+@pytest.mark.parametrize("form_id, inst, key", [("F1", "ludzas-psk", None), ("F3", "zilupes-vsk", "situation")])
+def test_row5_text_typed_with_equals_is_an_error_naming_the_cell(calc: Calc, mini_ws: Workspace, tmp_path: Path,
+                                                                  form_id: str, inst: str, key: str | None) -> None:
+    from generator.forms.definitions import FORMS
+    from generator.forms.fields import layout
+
+    cells, _ = filled_cells(mini_ws, form_id, inst, tmp_path)
+    slot = layout(FORMS[form_id]).slot(key) if key else None
+    sheet, cell = (slot.sheet, slot.cell) if slot else ("Aktivitātes", "B7")  # F1: the first activity's title
+    cells[sheet][cell] = "=Pasākums notika skolā"  # Calc makes it a formula (Err:509, #VALUE! in .xlsx)
+    result = submit(calc, mini_ws, form_id, inst, type_cells(cells))
+    assert result.outcome == "rejected"
+    lines = _errors_at(result, cell)
+    # says to type it again without "=" (in words where an F3 receipt hides quoted text)
+    assert len(lines) == 1 and ("bez “=”" in lines[0] or "bez vienādības zīmes" in lines[0]), result.errors
+    assert stored(mini_ws, inst, form_id) is None
+
+
+def test_row6_decimal_point_typed_in_a_number_cell(calc: Calc, mini_ws: Workspace, tmp_path: Path) -> None:
+    cells, _ = filled_cells(mini_ws, "F2", "zilupes-vsk", tmp_path)
+    cells["Situācijas apraksts"]["B31"] = "4.5"  # a Latvian Calc makes this 4 May
+    result = submit(calc, mini_ws, "F2", "zilupes-vsk", type_cells(cells))
+    assert result.outcome == "rejected"
+    lines = _errors_at(result, "B31")
+    assert lines and "komat" in lines[0] and "2026-05-04" not in lines[0], result.errors
+
+
+def test_row6_amount_with_a_thousands_point_is_flagged(calc: Calc, mini_ws: Workspace, tmp_path: Path) -> None:
+    cells, _ = filled_cells(mini_ws, "F1", "ludzas-psk", tmp_path)
+    cells["Aktivitātes"]["L7"] = "1.200"  # stays text in a Latvian Calc; must not silently become 1,2 EUR
+    result = submit(calc, mini_ws, "F1", "ludzas-psk", type_cells(cells))
+    flagged = [line for line in result.errors + result.warnings if "šūna L7" in line]
+    assert flagged, (result.outcome, result.errors, result.warnings)
+
+
+def test_renamed_sheet_is_read_or_refused_with_one_message(calc: Calc, mini_ws: Workspace, tmp_path: Path) -> None:
+    cells, expected = filled_cells(mini_ws, "F1", "ludzas-psk", tmp_path)
+    actions = [*type_cells(cells), {"unprotect_workbook": None}, {"rename_sheet": ["Plāna izpilde", "Izpilde 2026"]}]
+    result = submit(calc, mini_ws, "F1", "ludzas-psk", actions)
+    if result.outcome == "accepted":
+        assert stored(mini_ws, "ludzas-psk", "F1") == expected
+    else:
+        assert len(result.errors) == 1 and "Plāna izpilde" in result.errors[0], result.errors

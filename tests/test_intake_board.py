@@ -171,7 +171,7 @@ def test_full_disk_while_staging_is_said_in_latvian_and_loses_nothing(mini_ws: W
     res = CliRunner().invoke(cli, ["ingest"])
     assert res.exit_code == 1
     mount = mount_point(mini_ws.archive)
-    assert res.output.startswith(f"Error: diskā {mount} nav brīvas vietas (brīvi ")
+    assert res.output.startswith(f"Kļūda: diskā {mount} nav brīvas vietas (brīvi ")
     assert ("tāpēc iesniegumu nevarēja saglabāt. Neviens fails nav zaudēts: tas, kas tika apstrādāts, palika "
             f"iesūtnē. Atbrīvojiet vietu diskā {mount} un palaidiet komandu vēlreiz.") in res.output
     assert "Traceback" not in res.output
@@ -194,7 +194,7 @@ def test_full_disk_at_commit_is_not_hidden_by_cannot_rollback(mini_ws: Workspace
     path = filled(mini_ws, "F4", "ip")
     res = CliRunner().invoke(cli, ["ingest"])
     assert res.exit_code == 1
-    assert res.output.startswith(f"Error: diskā {mount_point(mini_ws.archive)} nav brīvas vietas")
+    assert res.output.startswith(f"Kļūda: diskā {mount_point(mini_ws.archive)} nav brīvas vietas")
     assert "rollback" not in res.output
     assert path.exists()
     with open_store(mini_ws) as store:
@@ -245,3 +245,40 @@ def test_summary_counts_agree_with_their_nouns() -> None:
     assert summary_lines("F5", {"items": [{"decision": "x"}], "members": [{"present": True}] * 2}) == [
         "Saglabāts: 1 darba kārtības jautājums, 1 lēmums, 2 klātesoši grupas locekļi."]
     assert date(2026, 11, 30).day == 30 and lv.date_locative(date(2026, 11, 30)) == "2026. gada 30. novembrī"
+
+
+def test_full_disk_during_build_names_the_disk(mini_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row 18: the documents of ``pmp build`` cannot be written: one Latvian line, no traceback."""
+    from generator.intake.diskfull import mount_point
+    from generator.pipeline import build as build_module
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(mini_ws.outbox / "2026" / "x.docx"))
+
+    monkeypatch.setattr(build_module, "make_report", full)
+    res = CliRunner().invoke(cli, ["build", "--period", "2026"])
+    assert res.exit_code == 1
+    mount = mount_point(mini_ws.outbox)
+    assert res.output.splitlines()[-1] == (
+        f"Kļūda: diskā {mount} nav brīvas vietas (brīvi {res.output.split('(brīvi ')[1].split(')')[0]}), tāpēc "
+        "dokumentus nevarēja saglabāt. Neviens fails nav zaudēts: tas, kas tika apstrādāts, palika iesūtnē. "
+        f"Atbrīvojiet vietu diskā {mount} un palaidiet komandu vēlreiz.")
+    assert "Traceback" not in res.output
+
+
+def test_a_machine_error_on_one_file_is_counted_in_good_latvian(mini_ws: Workspace,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permissions (not our logic, not the file) stop one file, which stays; the counts agree."""
+    from generator.intake import process as process_module
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    path = filled(mini_ws, "F1", "sd")
+    monkeypatch.setattr(process_module, "stage", denied)
+    res = CliRunner().invoke(cli, ["ingest"])
+    assert res.exit_code == 1
+    assert "Iesūtne apstrādāta: 1 fails — pieņemti 0, noraidīti 0, jau saņemti 0, neizdevās 1." in res.output
+    assert res.output.splitlines()[-1] == ("Kļūda: Neizdevās apstrādāt 1 failu; tas palika iesūtnē un tiks "
+                                           "mēģināts vēlreiz nākamajā reizē.")
+    assert path.exists()

@@ -174,7 +174,7 @@ def test_400000_rows_in_bounded_memory(mini_ws: Workspace, tmp_path: Path) -> No
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
     assert time.monotonic() - started < 30
-    assert "Iesūtne apstrādāta: 1 fail(i) — pieņemti 0, noraidīti 1, jau saņemti 0." in res.stdout
+    assert "Iesūtne apstrādāta: 1 fails — pieņemti 0, noraidīti 1, jau saņemti 0." in res.stdout
     assert int(res.stdout.split("PEAK")[1].strip()) < 150 * 1024
     assert len(receipts(mini_ws)) == 1
 

@@ -38,7 +38,7 @@ def test_our_exception_holds_the_file_and_retry_finishes_it(mini_ws: Workspace,
     monkeypatch.setattr(reader, "check", _broken_check)
     res = _cli("ingest")
     assert res.exit_code == 0
-    assert res.output.splitlines()[-1] == ("Iesūtne apstrādāta: 1 fail(i) — pieņemti 0, noraidīti 0, jau saņemti 0, "
+    assert res.output.splitlines()[-1] == ("Iesūtne apstrādāta: 1 fails — pieņemti 0, noraidīti 0, jau saņemti 0, "
                                            "aizturēti pārbaudei 1.")
     assert not path.exists()
     with open_store(mini_ws) as store:
@@ -73,7 +73,7 @@ def test_our_exception_holds_the_file_and_retry_finishes_it(mini_ws: Workspace,
     # After the fix the board runs the held files again: accepted, the receipt now says so.
     monkeypatch.setattr(reader, "check", real_check)  # the fix
     res = _cli("ingest", "--retry-held")
-    assert res.output.splitlines()[-1] == "Iesūtne apstrādāta: 1 fail(i) — pieņemti 1, noraidīti 0, jau saņemti 0."
+    assert res.output.splitlines()[-1] == "Iesūtne apstrādāta: 1 fails — pieņemti 1, noraidīti 0, jau saņemti 0."
     assert "REZULTĀTS: PIEŅEMTS (versija 1)." in receipt.read_text(encoding="utf-8")
     assert not kept.exists() and (mini_ws.archive / f"{held.sha256}.xlsx").read_bytes() == content
     with open_store(mini_ws) as store:

@@ -134,7 +134,7 @@ def test_whole_hostile_inbox_in_one_pass(mini_ws: Workspace) -> None:
     assert len(receipts(mini_ws)) == len(CASES)
     assert inbox_names(mini_ws) == sorted(
         ["~$atskaite.xlsx", ".~lock.atskaite.xlsx#", "lejupielade.xlsx.part", "x.tmp", ".slepts.xlsx"])
-    assert summary.line() == (f"Iesūtne apstrādāta: {len(CASES)} fail(i) — pieņemti 0, "
+    assert summary.line() == (f"Iesūtne apstrādāta: {len(CASES)} faili — pieņemti 0, "
                               f"noraidīti {len(CASES) - 2}, jau saņemti 2.")
     assert all(line.startswith(("noraidīts", "jau saņemts")) for line in seen)
     # Control characters in a sender's name never reach the terminal.
@@ -147,7 +147,7 @@ def test_fresh_incomplete_file_is_left_for_later(mini_ws: Workspace) -> None:
     path = drop(mini_ws, "kopējas.xlsx", whole[:700])
     summary = ingest_once(mini_ws)  # default limits: files younger than 1 s are looked at twice
     assert [r.outcome for r in summary.results] == ["waiting"]
-    assert summary.line() == "Iesūtne apstrādāta: 1 fail(i) — pieņemti 0, noraidīti 0, jau saņemti 0, vēl tiek rakstīti 1."
+    assert summary.line() == "Iesūtne apstrādāta: 1 fails — pieņemti 0, noraidīti 0, jau saņemti 0, vēl tiek rakstīti 1."
     assert path.exists() and receipts(mini_ws) == []
     old = time.time() - 60
     os.utime(path, (old, old))  # nobody finished it: now it is judged as it is
@@ -186,6 +186,6 @@ def test_hostile_corpus_in_bounded_memory(mini_ws: Workspace) -> None:
     env = {**os.environ, "PMP_WORKSPACE": str(mini_ws.root)}
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
-    assert "Iesūtne apstrādāta: 3 fail(i) — pieņemti 0, noraidīti 3, jau saņemti 0." in res.stdout
+    assert "Iesūtne apstrādāta: 3 faili — pieņemti 0, noraidīti 3, jau saņemti 0." in res.stdout
     peak_kb = int(res.stdout.split("PEAK")[1].strip())
     assert peak_kb < 150 * 1024  # the interpreter with openpyxl is ~65 MB; the files add nothing big

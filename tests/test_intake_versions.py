@@ -237,7 +237,7 @@ def test_cli_ingest_prints_progress_and_summary(mini_ws: Workspace) -> None:
     res = CliRunner().invoke(cli, ["ingest"], catch_exceptions=False)
     assert res.exit_code == 0
     lines = res.output.splitlines()
-    assert lines[-1] == "Iesūtne apstrādāta: 2 fail(i) — pieņemti 1, noraidīti 1, jau saņemti 0."
+    assert lines[-1] == "Iesūtne apstrādāta: 2 faili — pieņemti 1, noraidīti 1, jau saņemti 0."
     assert any(x.startswith("pieņemts") and "pp F1 2025 v1" in x for x in lines)
     assert any(x.startswith("noraidīts") and '"dati.csv"' in x for x in lines)
 

@@ -136,7 +136,7 @@ def test_second_watcher_says_so_and_exits(mini_ws: Workspace, running: Start) ->
     res = _pmp(mini_ws, "watch")
     assert res.returncode == 1
     assert res.stderr.strip() == (
-        f"Error: iesūtni jau apstrādā cits process (PID {os.getpid()}); vienlaikus drīkst darboties tikai "
+        f"Kļūda: iesūtni jau apstrādā cits process (PID {os.getpid()}); vienlaikus drīkst darboties tikai "
         "viens \"pmp watch\" vai \"pmp ingest\". Apturiet to vai gaidiet, līdz tas beidz darbu.")
     res = _pmp(mini_ws, "ingest")
     assert res.returncode == 1 and "iesūtni jau apstrādā cits process" in res.stderr

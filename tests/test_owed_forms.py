@@ -127,7 +127,7 @@ def test_config_check_warns_about_school_indicators_without_schools(tmp_path: Pa
 
 @pytest.mark.parametrize("name", [p for p in PRESETS if p != "riga"])
 def test_presets_with_schools_have_no_such_warning(name: str) -> None:
-    assert config_warnings(preset(name)) == []
+    assert not [w for w in config_warnings(preset(name)) if "skolu veidlapām F2" in w]
 
 
 def test_riga_f4_asks_the_board_for_school_indicators(tmp_path: Path) -> None:

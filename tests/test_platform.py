@@ -93,7 +93,7 @@ def test_core_commands_run_as_on_windows(tmp_path: Path, monkeypatch: pytest.Mon
     env = {**env, "PMP_WORKSPACE": str(root)}
     res = _pmp("ingest", env=env)
     assert res.returncode == 0, res.stderr
-    assert res.stdout.splitlines()[-1] == "Iesūtne apstrādāta: 1 fail(i) — pieņemti 1, noraidīti 0, jau saņemti 0."
+    assert res.stdout.splitlines()[-1] == "Iesūtne apstrādāta: 1 fails — pieņemti 1, noraidīti 0, jau saņemti 0."
     assert inbox_names(ws) == []
     # The Windows branch leaves modes alone (the folder's NTFS permissions protect it there).
     assert stat.S_IMODE(root.joinpath("archive").stat().st_mode) != platform.DIR_MODE
@@ -188,7 +188,7 @@ def test_two_workspaces_sharing_one_inbox(tmp_path: Path, monkeypatch: pytest.Mo
     try:
         _wait_for(err, "Uzraugu iesūtni")
         refusal = (
-            f"Error: iesūtni {b.inbox} jau apstrādā cita darba vieta: {a.root} (dators {socket.gethostname()}, "
+            f"Kļūda: iesūtni {b.inbox} jau apstrādā cita darba vieta: {a.root} (dators {socket.gethostname()}, "
             f"PID {watcher.pid}). Vienu iesūtnes mapi drīkst apstrādāt tikai viena darba vieta: apturiet tur "
             "\"pmp watch\" vai norādiet šai darba vietai citu iesūtni.")
         for command in ("watch", "ingest"):

@@ -19,8 +19,15 @@ from tests.preset_support import activity, indicator, shown_preset
 def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """`pmp init --preset daugavpils`, `config check` (must pass), then `config show --json`."""
     def also_check(ws: Path, check: Result) -> None:
-        assert check.output.strip() == ("config.toml ir kārtībā: Daugavpils valstspilsēta, 15 mērķi, "
+        assert check.stdout.strip() == ("config.toml ir kārtībā: Daugavpils valstspilsēta, 15 mērķi, "
                                         "55 aktivitātes, 15 rādītāji, 30 iestādes.")
+        # L252–L272: indicators 1, 3, 7, 8, 9 have targets "tiks noteikti 2024. g." — the board is reminded.
+        assert [line.split(":")[1].strip() for line in check.stderr.splitlines()] == [
+            f"plan.indicators[{n}].rows[0].targets" for n in (0, 2, 6, 7, 8)]
+        assert check.stderr.splitlines()[0] == (
+            "Brīdinājums: plan.indicators[0].rows[0].targets: rādītāja 1 mērķis (2026, 2028) vēl nav noteikts "
+            "(„Sasniedzamie rezultāti tiks noteikti 2024. g.”): kad tas noteikts, ierakstiet to config.toml, citādi "
+            "vērtējums būs „nav nosakāms”")
     return shown_preset(tmp_path_factory, "daugavpils", also_check)
 
 

@@ -148,7 +148,7 @@ def test_cli_new_blank_and_final(mini_ws: Workspace) -> None:
     assert res.exit_code == 2 and "“31.02.2026” nav datums" in res.output
     res = runner.invoke(cli, ["protocol", "new", "--date", "2030-03-01"])
     assert res.exit_code == 1
-    assert res.output == "Error: sanāksmes datums 01.03.2030 nav plāna periodā 2024–2027\n"
+    assert res.output == "Kļūda: sanāksmes datums 01.03.2030 nav plāna periodā 2024–2027\n"
 
 
 def test_template_is_clean_and_the_context_matches_its_variables(mini_ws: Workspace) -> None:

@@ -16,7 +16,7 @@ import importlib
 import click
 from click.formatting import HelpFormatter
 
-#: click's help strings (msgid → Latvian). Errors keep click's own wording around our Latvian messages.
+#: click's help and error strings (msgid → Latvian).
 CATALOG = {
     "Usage:": "Lietošana:",
     "Options": "Opcijas",
@@ -34,6 +34,32 @@ CATALOG = {
     "directory": "mape",
     "path": "ceļš",
     "Choose from:\n\t{choices}": "Izvēlieties no:\n\t{choices}",
+    # Errors and prompts: the frame around our Latvian messages.
+    "Error: {message}": "Kļūda: {message}",
+    "Aborted!": "Pārtraukts.",
+    "Do you want to continue?": "Vai turpināt?",
+    "Confirm the action without prompting.": "Apstiprina darbību bez jautājuma.",
+    "Try '{command} {option}' for help.": "Palīdzība: '{command} {option}'.",
+    "No such command {name!r}.": "Nav tādas komandas {name!r}.",
+    "No such option {name!r}.": "Nav tādas opcijas {name!r}.",
+    "Missing command.": "Nav norādīta komanda.",
+    "Missing argument": "Nav norādīts arguments",
+    "Missing option": "Nav norādīta opcija",
+    "Missing parameter": "Nav norādīts parametrs",
+    "Invalid value for {param_hint}: {message}": "Nederīga vērtība {param_hint}: {message}",
+    "Invalid value: {message}": "Nederīga vērtība: {message}",
+    "Option {name!r} does not take a value.": "Opcijai {name!r} nav vērtības.",
+    "Argument {name!r} takes {nargs} values.": "Argumentam {name!r} vajag {nargs} vērtības.",
+    "{value!r} is not a valid {number_type}.": "{value!r} nav derīgs skaitlis.",
+    "{value} is not in the range {range}.": "{value} nav robežās {range}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "{value!r} nav ne jā, ne nē. Derīgās vērtības: {states}",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} nav atrasts.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} ir mape, nevis fails.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} ir fails, nevis mape.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} nav lasāms.",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} nav rakstāms.",
+    "Could not open file {filename!r}: {message}": "Neizdevās atvērt failu {filename!r}: {message}",
 }
 #: Usage placeholders click writes without gettext.
 PLACEHOLDERS = {

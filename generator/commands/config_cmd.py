@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, PmpError
 from ..core.workspace import DEFAULT_PRESET, PRESETS, init_workspace
 from ._common import domain_errors, get_workspace
 
@@ -33,7 +33,9 @@ def config_group() -> None:
 
 
 @config_group.command("check")
-def config_check() -> None:
+@click.option("--mail", "with_mail", is_flag=True,
+              help="Arī pieslēgties pastkastei (IMAP) un pasta serverim (SMTP) ar [mail] iestatījumiem.")
+def config_check(with_mail: bool) -> None:
     """Pārbauda config.toml; katra problēma savā rindā ar atslēgas ceļu."""
     from ..core import lv
     from ..core.config_check import config_warnings, load_config
@@ -60,6 +62,15 @@ def config_check() -> None:
                f"{lv.count(len(cfg.institutions), 'iestāde', 'iestādes')}.")
     for line in config_warnings(cfg):
         click.echo(f"Brīdinājums: {line}", err=True)
+    if with_mail:
+        from ..mail import check_connection
+
+        try:
+            for line in check_connection(ws):
+                click.echo(line)
+        except PmpError as e:
+            click.echo(f"E-pasts: {e}", err=True)
+            sys.exit(1)
 
 
 @config_group.command("show")

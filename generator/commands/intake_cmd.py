@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..core import lv
 from ..core.errors import IntakeLocked
 from ._common import domain_errors, get_period, get_workspace, period_option
 
@@ -37,8 +38,10 @@ def ingest_cmd(retry: bool) -> None:
     summary = ingest_once(ws, progress=_echo_result, retry=retry)
     click.echo(summary.line())
     if summary.failed:
-        raise click.ClickException(f"{summary.failed} failu neizdevās apstrādāt; tie palika iesūtnē "
-                                   "un tiks mēģināti vēlreiz nākamajā reizē.")
+        n = summary.failed
+        left = "tas palika iesūtnē un tiks mēģināts" if lv.is_singular(n) else "tie palika iesūtnē un tiks mēģināti"
+        raise click.ClickException(f"Neizdevās apstrādāt {lv.count(n, 'failu', 'failus')}; {left} vēlreiz "
+                                   "nākamajā reizē.")
 
 
 @click.command("watch")
@@ -49,13 +52,25 @@ def ingest_cmd(retry: bool) -> None:
               help="Sekundes starp pilnām iesūtnes pārskatēm.")
 @click.option("--wait", "wait_for_lock", is_flag=True,
               help="Ja iesūtni jau uzrauga cits process, gaidīt, nevis beigt darbu.")
+@click.option("--mail", "with_mail", is_flag=True,
+              help="Reizē ņemt iesniegumus arī no pastkastes (config.toml [mail]) un atbildēt pa e-pastu.")
 @domain_errors
-def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool) -> None:
+def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool, with_mail: bool) -> None:
     """Uzrauga iesūtni un apstrādā failus, tiklīdz tie ir pilnībā ierakstīti."""
     from ..intake.watch import Watcher
+    from ..mail.connect import settings
+    from ..mail.fetch import run_mail_beside_watcher
 
     ws = get_workspace()
     stop = threading.Event()
+    mail_thread = None
+    if with_mail:
+        settings(ws)  # no [mail]: a clear error before anything starts
+        mail_thread = threading.Thread(
+            target=run_mail_beside_watcher, args=(ws, stop),
+            kwargs={"progress": lambda t: click.echo(f"  {t.line()}"), "say": lambda s: click.echo(s, err=True)},
+            name="pmp-mail", daemon=True)
+        mail_thread.start()
     counts = {"accepted": 0, "rejected": 0, "duplicate": 0, "held": 0}
 
     def on_result(result: Result) -> None:
@@ -75,6 +90,10 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool) -
         raise click.ClickException(str(e)) from e
     except KeyboardInterrupt:
         pass
+    finally:
+        stop.set()
+        if mail_thread is not None:
+            mail_thread.join(timeout=10)
     held = f", aizturēti pārbaudei {counts['held']}" if counts["held"] else ""
     click.echo(f"Uzraudzība beigta: pieņemti {counts['accepted']}, noraidīti {counts['rejected']}, "
                f"jau saņemti {counts['duplicate']}{held}.")
@@ -88,14 +107,17 @@ def status_cmd(period: int | None, as_json: bool) -> None:
     """Katras iestādes katra veidlapa periodā: pieņemta, aizturēta, noraidīta vai trūkst; aizturētie un
     neatpazītie faili un tas, ko iesūtnē neapstrādājam."""
     from ..intake.status import full_status, status_table
+    from ..mail.status import mail_status, status_json, status_lines
 
     ws = get_workspace()
     per = get_period(ws, period)
     st = full_status(ws, per.year)
+    returned = mail_status(ws, per.year)
     if as_json:
-        click.echo(json.dumps([r.as_json() for r in st.rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(status_json(st.rows, returned), ensure_ascii=False, indent=2))
     else:
-        click.echo(status_table(st.rows, per.label, st))
+        names = {i.id: i.name for i in ws.config.institutions}
+        click.echo("\n".join([status_table(st.rows, per.label, st), *status_lines(returned, names)]))
 
 
 COMMANDS = [ingest_cmd, watch_cmd, status_cmd]

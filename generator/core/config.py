@@ -195,7 +195,13 @@ class Institution(Strict):
     name: str = Field(min_length=1)
     short: str | None = Field(default=None, description="Abbreviation used in the plan tables (IP, SD, BT …)")
     kind: InstitutionKind
-    email: str | None = None
+    email: str | None = Field(default=None, description="The institution's registered address: receipts and "
+                              "reminders go there")
+    senders: list[str] = Field(
+        default_factory=list,
+        description='Other addresses ("direktore@skola.lv") or whole domains ("skola.lv") that may send '
+        "this institution's forms by e-mail",
+    )
     stages: list[Stage] = Field(default_factory=list)
     reports: bool | None = Field(
         default=None,
@@ -217,6 +223,22 @@ class Institution(Strict):
     def label(self) -> str:
         return self.short or self.name
 
+    def sends_from(self, address: str) -> bool:
+        """True when ``address`` is the registered address, one of ``senders``, or in a listed domain."""
+        addr = address.strip().lower()
+        if not addr or "@" not in addr:
+            return False
+        domain = addr.rsplit("@", 1)[1]
+        for entry in [self.email or "", *self.senders]:
+            entry = entry.strip().lower()
+            if not entry:
+                continue
+            if "@" in entry.lstrip("@"):
+                if addr == entry:
+                    return True
+            elif domain == entry.lstrip("@"):
+                return True
+        return False
 
 
 class FundingSource(Strict):
@@ -359,6 +381,33 @@ class IntakeSettings(Strict):
     max_file_mb: float = Field(default=20, gt=0, description="Largest workbook the intake opens (MB)")
 
 
+class MailSettings(Strict):
+    """``[mail]``: the board's mailbox. The password or OAuth2 token is never here (see ``secret_env``)."""
+
+    address: str = Field(min_length=3, description="The board's submission address (From of every reply)")
+    imap_host: str = Field(min_length=1)
+    imap_port: int | None = Field(default=None, ge=1, le=65535, description="Default 993 (tls) / 143 (starttls)")
+    imap_security: Literal["tls", "starttls"] = "tls"
+    smtp_host: str | None = Field(default=None, description="Default: imap_host")
+    smtp_port: int | None = Field(default=None, ge=1, le=65535, description="Default 465 (tls) / 587 (starttls)")
+    smtp_security: Literal["tls", "starttls"] = "tls"
+    user: str = Field(min_length=1)
+    auth: Literal["password", "oauth2"] = Field(
+        default="password", description="oauth2: the secret is an OAuth2 access token (XOAUTH2)")
+    secret_env: str = Field(default="PMP_MAIL_SECRET", pattern=r"^[A-Z_][A-Z0-9_]*$")
+    secret_file: str = Field(default=".pmp/mail.secret", description="Owner-only file, relative to the workspace")
+    ca_file: str | None = Field(default=None, description="Extra CA certificate(s) to trust (PEM)")
+    folder: str = "INBOX"
+    done_folder: str | None = Field(default=None, description="Move handled messages here; default: flag them")
+    delete_case_messages: bool = Field(
+        default=True, description="Delete messages carrying F3/F5 (children's data) once safely stored")
+    authserv_id: str | None = Field(
+        default=None, description="The board's own server's Authentication-Results id; others are ignored")
+    poll_seconds: float = Field(default=60, ge=1, le=3600)
+    replies_per_hour: int = Field(default=10, ge=1, description="Automatic messages to one recipient per hour")
+    max_message_mb: float = Field(default=40, gt=0)
+
+
 class Config(Strict):
     schema_version: Literal[1] = 1
     municipality: Municipality
@@ -370,6 +419,7 @@ class Config(Strict):
     plan: Plan
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     monitoring: Monitoring = Field(default_factory=Monitoring)
+    mail: MailSettings | None = None
     #: (key, ids of each activity's members): see :meth:`_activity_members`.
     _members: tuple[tuple[int, ...], list[frozenset[str]]] | None = PrivateAttr(default=None)
 

@@ -150,11 +150,17 @@ NO_SCHOOLS = ("rādītāju {number} aprēķina no skolu veidlapām F2, bet sada�
               "vērtību pārvaldes veidlapā F4")
 
 
+TO_BE_SET = ("rādītāja {number} mērķis ({years}) vēl nav noteikts („{raw}”): kad tas noteikts, ierakstiet to "
+             "config.toml, citādi vērtējums būs „nav nosakāms”")
+
+
 def config_warnings(cfg: Config) -> list[str]:
     """What is valid but leaves the documents short, one Latvian line each with its key path.
 
-    Today: indicators computed from the schools' F2 in a plan whose config asks no school for an F2
-    (Rīga's programme names no schools) — their values can only come from the board's F4.
+    Indicators computed from the schools' F2 in a plan whose config asks no school for an F2 (Rīga's
+    programme names no schools) — their values can only come from the board's F4; and targets the
+    programme left to be set later ("Sasniedzamie rezultāti tiks noteikti 2024. g.", Daugavpils), against
+    which nothing can be assessed until the board writes them into config.toml.
     """
     warnings: list[str] = []
     for n, ind in enumerate(cfg.plan.indicators):
@@ -164,6 +170,12 @@ def config_warnings(cfg: Config) -> list[str]:
                 path = f"plan.indicators[{n}].rows[{r}].metric" if row.metric else f"plan.indicators[{n}].metric"
                 warnings.append(f"{path}: {NO_SCHOOLS.format(number=ind.number)}")
                 break
+    for n, ind in enumerate(cfg.plan.indicators):
+        for r, row in enumerate(ind.rows):
+            later = [year for year, target in row.targets.items() if target.is_placeholder]
+            if later:
+                text = TO_BE_SET.format(number=ind.number, years=", ".join(later), raw=row.targets[later[0]].raw)
+                warnings.append(f"plan.indicators[{n}].rows[{r}].targets: {text}")
     return warnings
 
 

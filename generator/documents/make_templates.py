@@ -23,6 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from ..core.workspace import resources_dir
+from .render import TEMPLATE_NAMES
 
 #: The one font the templates name. Every Windows and macOS has it; on Linux, Liberation Serif (Debian:
 #: fonts-liberation2) has the same metrics, so LibreOffice breaks lines and pages where Word does.
@@ -257,8 +258,72 @@ def document_template() -> DocxDocument:
     return doc
 
 
-BUILDERS = {"gada_parskats.docx": report_template, "ricibas_plans.docx": plan_template,
-            "dokuments.docx": document_template}
+def _para(doc: DocxDocument, text: str, *, bold: bool = False, size: float = 12, center: bool = False,
+          italic: bool = False, before: float = 0, after: float = 4, keep: bool = False) -> None:
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = keep
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(before), Pt(after)
+    run = p.add_run(text)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+
+
+def _label(doc: DocxDocument, label: str, tag: str, keep: bool = False) -> None:
+    """"Sanāksmi vada: {{ chair }}" — the label bold, the tag in a run of its own."""
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = keep
+    p.paragraph_format.space_after = Pt(4)
+    p.add_run(label + " ").bold = True
+    p.add_run(tag)
+
+
+def _heading(doc: DocxDocument, text: str) -> None:
+    _para(doc, text, bold=True, before=10, after=4, keep=True)
+
+
+def protocol_template() -> DocxDocument:
+    """The cooperation group's meeting protocol (Ludza annex Nr. 4; A4 portrait): the draft, the final
+    and the blank protocol are all rendered from it."""
+    doc = _base(landscape=False)
+    section = doc.sections[0]
+    section.left_margin, section.right_margin = Cm(2.5), Cm(1.5)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(12)
+    normal.paragraph_format.space_after = Pt(2)
+    _para(doc, "{{ municipality }}", bold=True, center=True)
+    _para(doc, "{{ group_name }}", center=True, after=10)
+    _para(doc, "SANĀKSMES PROTOKOLS Nr. {{ number_text }}", bold=True, size=14, center=True, after=8)
+    doc.add_paragraph("{%p if draft_note %}")
+    _para(doc, "{{ draft_note }}", italic=True, size=10, center=True, after=8)
+    doc.add_paragraph("{%p endif %}")
+    _label(doc, "Vieta:", "{{ place }}")
+    _label(doc, "Laiks:", "{{ when }}")
+    _label(doc, "Sanāksmi vada:", "{{ chair }}")
+    _label(doc, "Protokolē:", "{{ secretary }}")
+    _heading(doc, "Piedalās:")
+    doc.add_paragraph("{{p participants }}")
+    _heading(doc, "Darba kārtībā:")
+    doc.add_paragraph("{{p agenda }}")
+    _heading(doc, "Ziņo/izskata/diskutē:")
+    doc.add_paragraph("{{p discussion }}")
+    _heading(doc, "Lēmumi:")
+    doc.add_paragraph("{{p decisions }}")
+    # The signatures stay together on one page.
+    _para(doc, "", after=12, keep=True)
+    _label(doc, "Sanāksmes vadītājs:", "{{ chair_sign }}", keep=True)
+    _para(doc, "", after=6, keep=True)
+    _label(doc, "Protokolists:", "{{ secretary_sign }}")
+    return doc
+
+
+#: Every shipped template, by the file name :data:`generator.documents.render.TEMPLATE_NAMES` gives it.
+BUILDERS = {
+    TEMPLATE_NAMES["report"]: report_template,
+    TEMPLATE_NAMES["plan"]: plan_template,
+    TEMPLATE_NAMES["protocol"]: protocol_template,
+    TEMPLATE_NAMES["document"]: document_template,
+}
 
 
 def write_templates(targets: list[Path]) -> list[Path]:

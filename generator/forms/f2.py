@@ -148,10 +148,20 @@ FORM = FormDef(
     finish=_finish,
     instructions=lambda ctx: (
         f"Aizpilda katra vispārizglītojošā skola par {ctx.period.school_year} mācību gadu.",
-        "Posmi, kurus skola neīsteno, ir atzīmēti ar “—” un nav jāaizpilda.",
+        *_stages_not_taught(ctx),
         "Riska grupas sakārtojiet pēc nozīmīguma: katram skaitlim 1–4 jābūt tieši vienu reizi.",
     ),
 )
+
+
+def _stages_not_taught(ctx: FormContext) -> tuple[str, ...]:
+    """The instructions' line naming the stages this school does not teach (none when it teaches all)."""
+    missing = [label for stage, label in STAGE_LABELS.items() if stage not in ctx.institution.stages]
+    if not missing:
+        return ()
+    if len(missing) == 1:
+        return (f"Posms, ko skola neīsteno ({missing[0]}), ir atzīmēts ar “—”: tā lauki nav jāaizpilda.",)
+    return (f"Posmi, kurus skola neīsteno ({', '.join(missing)}), ir atzīmēti ar “—”: to lauki nav jāaizpilda.",)
 
 
 def check(chk: Checker) -> None:

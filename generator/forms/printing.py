@@ -58,7 +58,7 @@ class _FittingRow(RowDimension):
     spreadsheet still fits the row to its content (openpyxl marks every row with a height custom)."""
 
     @property
-    def customHeight(self) -> bool:  # type: ignore[override]
+    def customHeight(self) -> bool:
         return False
 
 

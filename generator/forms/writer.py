@@ -265,9 +265,10 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, form: FormDef, ctx: FormContext, l
     spans.sort()
     heights = printing.fit_rows(ws, sheet.widths, last_row, lines)
     header_row = tables[0].header_row if len(tables) == 1 and sheet.blocks[-1] is tables[0].table else None
-    printing.setup_page(ws, sheet.widths, sheet.landscape, last_row=last_row, title_row=header_row, blocks=spans, heights=heights)
-    ws.freeze_panes = f"A{header_row + 1}" if header_row is not None and len(sheet.blocks) == 1 \
-        else f"A{FIRST_BLOCK_ROW}"
+    printing.setup_page(ws, sheet.widths, sheet.landscape, last_row=last_row, title_row=header_row,
+                        blocks=spans, heights=heights)
+    single_table = header_row is not None and len(sheet.blocks) == 1
+    ws.freeze_panes = f"A{(header_row or 0) + 1}" if single_table else f"A{FIRST_BLOCK_ROW}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..core import lv
 from ..core.errors import DiskFull
 from ..store import Store, open_store
 from .diskfull import disk_errors
@@ -56,7 +57,7 @@ class IngestSummary:
         if self.failed:
             parts.append(f"neizdevās {self.failed}")
         total = len([r for r in self.results if r.outcome != "ignored"])
-        return f"Iesūtne apstrādāta: {total} fail(i) — " + ", ".join(parts) + "."
+        return f"Iesūtne apstrādāta: {lv.count(total, 'fails', 'faili')} — " + ", ".join(parts) + "."
 
 
 def _pass(ws: Workspace, store: Store, limits: Limits, progress: Callable[[Result], None] | None,

@@ -32,6 +32,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..core import lv
+from ..core.vocab import FORM_TITLES
 from ..forms import read_submission, write_marked_copy
 from ..forms.definitions import FORMS
 from ..forms.submission import Message, Submission
@@ -71,7 +73,9 @@ UNPLACED = "the reader accepted a form without a configured institution and a va
 #: Forms that hold a child's personal data: their marked copies are owner-only and their receipts
 #: never print the sender's file name (it often names the pupil).
 PERSONAL_FORMS = ("F3", "F5")
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|\(-?\d[\d.,]*\)")
+#: Quoted values in an F3 message (a pupil's data); a quote without a letter or digit, such as “=”, is
+#: part of the instruction and stays.
+_QUOTED = re.compile(r"“[^”]*?\w[^”]*”|\"[^\"]*?\w[^\"]*\"|\(-?\d[\d.,]*\)")
 _LABELS = {"accepted": "pieņemts", "rejected": "noraidīts", "held": "aizturēts", "duplicate": "jau saņemts",
            "waiting": "gaida", "ignored": "izlaists", "failed": "neizdevās"}
 
@@ -96,8 +100,7 @@ class Result:
 
     def line(self) -> str:
         """One terminal line (no values from the workbook; no file name for case reports)."""
-        personal = self.form_id in PERSONAL_FORMS
-        name = "(ziņojums par izglītojamo)" if personal else f"\"{display_name(self.name)}\""
+        name = shown_name(self.name, self.form_id)
         parts = [f"{_LABELS[self.outcome]:<11}", name]
         if self.institution:
             parts.append(self.institution)
@@ -106,14 +109,21 @@ class Result:
         if self.version:
             parts.append(f"v{self.version}")
         if self.errors:
-            parts.append(f"{len(self.errors)} kļūda(s)")
+            parts.append(lv.count(len(self.errors), "kļūda", "kļūdas"))
         if self.warnings:
-            parts.append(f"{len(self.warnings)} brīdinājums(i)")
+            parts.append(lv.count(len(self.warnings), "brīdinājums", "brīdinājumi"))
         if self.recovered:
             parts.append("(pabeigts pēc pārtraukuma)")
         if self.detail:
             parts.append(self.detail)
         return " ".join(parts)
+
+
+def shown_name(name: str, form_id: str | None) -> str:
+    """How a file is named on a terminal: its quoted name, or for a form with a child's data what it is."""
+    if form_id in PERSONAL_FORMS:
+        return f"({FORM_TITLES[form_id].lower()})"
+    return f"\"{display_name(name)}\""
 
 
 @dataclass

@@ -14,6 +14,7 @@ from ..core.vocab import FORM_TITLES, STATE_LABELS
 from ..forms import owed_forms
 from ..forms.definitions import FORMS
 from ..store import HeldRow, SubmissionRow, open_store
+from .process import shown_name
 from .receipts import UNKNOWN_DIR, display_name
 from .staging import KIND_LV
 from .taking import Skipped, scan_inbox
@@ -175,7 +176,7 @@ def _board_sections(st: PeriodStatus) -> list[str]:
         for h in st.held:
             who = h.institution or "iestāde nav nosakāma"
             what = f"{h.form_id or '?'} {h.period or ''}".strip()
-            name = "(ziņojums par izglītojamo)" if h.form_id in ("F3", "F5") else f"\"{display_name(h.original_name)}\""
+            name = shown_name(h.original_name, h.form_id)
             out.append(f"    {_short_time(h.received_at)}  {name} {who} {what} — {h.detail}"
                        f" (mēģinājumi: {h.attempts}; izsekojums: archive/intake.log)")
         out.append(f"    {RETRY_HINT}")

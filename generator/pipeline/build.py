@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from email.message import EmailMessage
 from pathlib import Path
 
-from ..core import lv
-from ..core.config import Config
 from ..core.errors import DocumentError, IntakeLocked
 from ..core.period import Period
 from ..core.workspace import Workspace
-from ..documents.common import deadline
-from ..documents.completeness import FORM_TITLES, Missing, missing_forms
+from ..documents.completeness import Missing, missing_forms
 from ..documents.consolidated import write_consolidated
 from ..documents.dataset import Dataset, load_dataset
 from ..documents.evaluation import TITLES, make_evaluation, scheduled_kinds
@@ -23,11 +19,11 @@ from ..documents.plan import make_plan
 from ..documents.public import make_extracts, make_public_summary
 from ..documents.report import make_report
 from ..documents.report_annex import annex_path
-from ..forms import form_filename
 from ..forms.blanks import BlankForms
 from ..intake import ingest_once
 from ..intake.diskfull import disk_errors
 from ..intake.status import attention_lines
+from ..mail.reminders import write_reminder
 
 Progress = Callable[[str], None]
 
@@ -44,53 +40,6 @@ class BuildResult:
     pdf_problems: list[str] = field(default_factory=list)
     #: Held and unrecognised files and untaken inbox entries the board should look at.
     attention: list[str] = field(default_factory=list)
-
-
-REMINDER_BODY = """Labdien!
-
-{board} atgādina par PMP prevencijas plāna uzraudzības informācijas iesniegšanu.
-
-Iestāde: {institution}
-Periods: {period}
-Iesniegšanas termiņš: {due}
-
-Vēl nav saņemtas (vai nav pieņemtas) šīs veidlapas:
-
-{forms}
-
-Tukšās veidlapas ir pievienotas šai vēstulei. Lūdzam tās aizpildīt un nosūtīt atpakaļ. Ja veidlapa jau
-tika nosūtīta, bet tika noraidīta, lūdzam izlabot kvītī norādītās kļūdas un nosūtīt to vēlreiz.
-
-Ar cieņu
-{board}
-"""
-
-
-def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path,
-                   blanks: BlankForms | None = None) -> Path:
-    """An ``.eml`` draft to one institution with its blank forms attached (opens as a draft in Outlook).
-
-    ``blanks``, shared by the reminders of one build, writes each shape of blank form once."""
-    blanks = blanks or BlankForms(cfg, period)
-    msg = EmailMessage()
-    msg["To"] = miss.institution.email or ""
-    try:
-        msg["From"] = cfg.board.email or ""
-    except KeyError:
-        msg["From"] = ""
-    msg["Subject"] = f"Atgādinājums: PMP veidlapas — {period.label}"
-    msg["X-Unsent"] = "1"
-    forms = "\n".join(f"  • {f} {FORM_TITLES.get(f, '')}" for f in miss.forms)
-    msg.set_content(REMINDER_BODY.format(board=cfg.municipality.board_name, due=lv.date_long(deadline(cfg, period)),
-                                         period=period.label, institution=miss.institution.name, forms=forms))
-    for form in miss.forms:
-        name = form_filename(form, period, miss.institution.id)
-        msg.add_attachment(blanks.workbook_bytes(form, miss.institution), maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=name)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"atgadinajums_{miss.institution.id}.eml"
-    out.write_bytes(bytes(msg))
-    return out
 
 
 def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf: bool,

@@ -201,6 +201,11 @@ def _mark(conn: sqlite3.Connection, ws: Workspace, res: PurgeResult, sids: list[
                      (PURGED_NAME, PURGED_RECEIPT.format(day=today), *sids))
         conn.execute(f"DELETE FROM messages WHERE submission_id IN ({_in(sids)})"
                      " AND submission_id IN (SELECT id FROM submissions WHERE form_id = 'F3')", sids)
+        # What the mail journal kept of the messages that brought them (file name, subject).
+        conn.execute(f"UPDATE mail_parts SET name = '' WHERE sha256 IN (SELECT sha256 FROM submissions"
+                     f" WHERE id IN ({_in(sids)}))", sids)
+        conn.execute(f"UPDATE mail_messages SET subject = NULL WHERE id IN (SELECT message FROM mail_parts"
+                     f" WHERE sha256 IN (SELECT sha256 FROM submissions WHERE id IN ({_in(sids)})))", sids)
     if cases:
         q = _in(cases)
         conn.execute(f"DELETE FROM case_report_text WHERE report_id IN (SELECT id FROM case_reports"

@@ -2,7 +2,7 @@
 
 Each module that owns tables registers its migrations at import time with :func:`register_migration`.
 Numbers are shared across modules and fixed forever: the intake uses 1–49, the plan editions 50–69,
-the cooperation group 70–99. A migration runs once, in its own transaction together with the row that
+the cooperation group 70–99, the mail journal 100–119. A migration runs once, in its own transaction together with the row that
 records it, so a crash half-way leaves either both or neither.
 """
 

@@ -1,6 +1,7 @@
 """Every table of the store, in migration order: one place to read the whole schema.
 
-Numbers are fixed forever: the intake 1–49, the plan editions 50–69, the cooperation group 70–99.
+Numbers are fixed forever: the intake 1–49, the plan editions 50–69, the cooperation group 70–99,
+the mail journal 100–119.
 Statistics and identity are kept apart: ``cases``, ``case_reports``, ``meetings``, ``meeting_items``
 hold only pseudonymous ids, dates, codes and counts; everything that names or describes a child lives
 in the ``*_identity`` / ``*_text`` tables, which :mod:`generator.pipeline.purge` deletes. Vocabularies
@@ -299,5 +300,68 @@ CREATE TABLE purge_pending (
     kind TEXT NOT NULL CHECK (kind IN ('file', 'meeting')),
     ref TEXT NOT NULL,
     PRIMARY KEY (kind, ref)
+);
+""")
+
+# The mail journal (generator.mail): which message was taken, what became of each attachment, what
+# was sent and when (for the per-recipient limit), and forms sent back for correction. No message text
+# and no attachment is kept; a sent message's bytes are dropped.
+register_migration(100, "mail journal", """
+CREATE TABLE mail_messages (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    content_sha TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    subject TEXT,
+    sent_at TEXT,
+    received_at TEXT NOT NULL,
+    refs TEXT NOT NULL DEFAULT '[]',
+    no_reply TEXT,
+    auth TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('taking', 'taken', 'done')),
+    case_data INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (message_id, content_sha)
+);
+CREATE TABLE mail_parts (
+    message INTEGER NOT NULL REFERENCES mail_messages (id),
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    preexisting INTEGER NOT NULL,
+    outcome TEXT,
+    institution TEXT,
+    form_id TEXT,
+    period INTEGER,
+    version INTEGER,
+    hold_reason TEXT,
+    released_at TEXT,
+    PRIMARY KEY (message, seq)
+);
+CREATE INDEX mail_parts_sha ON mail_parts (sha256);
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY,
+    message INTEGER REFERENCES mail_messages (id),
+    kind TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    mail_id TEXT NOT NULL UNIQUE,
+    raw BLOB,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    note TEXT
+);
+CREATE TABLE mail_sent_to (
+    recipient TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+);
+CREATE INDEX mail_sent_to_recent ON mail_sent_to (recipient, sent_at);
+CREATE TABLE mail_returns (
+    id INTEGER PRIMARY KEY,
+    institution TEXT NOT NULL,
+    form_id TEXT NOT NULL,
+    period INTEGER NOT NULL,
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    reason TEXT NOT NULL,
+    requested_at TEXT NOT NULL
 );
 """)
