@@ -18,11 +18,11 @@ from ..core.period import Period
 from ..core.workspace import Workspace
 from .definitions import FORMS, get_form
 from .fields import FormContext
-from .reader import read_submission
 from .submission import Submission
 
 if TYPE_CHECKING:
     from .filler import fill_workbook as fill_workbook
+    from .reader import read_submission as read_submission
     from .writer import Marks
 
 #: Form ids in order ("F5" is added by the cooperation-group module).
@@ -35,11 +35,16 @@ __all__ = ["FORM_IDS", "FORM_VERSION", "generate_forms", "write_blank", "read_su
 
 
 def __getattr__(name: str) -> Any:
-    """``fill_workbook`` on first use: writing workbooks (openpyxl) is not needed to read or list them."""
+    """``fill_workbook`` and ``read_submission`` on first use: the command line lists the forms (their
+    definitions) without the writer (openpyxl) or the reader (python-calamine)."""
     if name == "fill_workbook":
         from .filler import fill_workbook
 
         return fill_workbook
+    if name == "read_submission":
+        from .reader import read_submission
+
+        return read_submission
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
