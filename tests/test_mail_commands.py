@@ -138,7 +138,7 @@ def test_config_check_mail_connects_and_never_prints_the_secret(
         mail_ws: Workspace, servers, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     code, out = invoke(mail_ws, "config", "check", "--mail")
     assert code == 0, out
-    assert "IMAP 127.0.0.1: pieteikšanās izdevās; mape INBOX: 0 vēstule(s); IDLE pieejams." in out
+    assert "IMAP 127.0.0.1: pieteikšanās izdevās; mape INBOX: 0 vēstules; IDLE pieejams." in out
     assert "SMTP 127.0.0.1: pieteikšanās izdevās." in out
     monkeypatch.setenv("PMP_MAIL_SECRET", "nepareiza-parole-987")
     code, out = invoke(mail_ws, "config", "check", "--mail")
@@ -201,7 +201,7 @@ def test_rate_limit_per_recipient_and_done_folder(mini_ws: Workspace, servers, m
     assert len(smtp.messages()) == 1
     assert dovecot.messages() == {} and len(dovecot.messages("Apstradats")) == 2  # moved once taken
     out = run_mail(ws)  # still within the hour: the second answer waits, nothing is taken again
-    assert "Pastkaste apstrādāta: 0 vēstule(s)" in out and "atliktas (sūtīšanas limits) 1" in out
+    assert "Pastkaste apstrādāta: 0 vēstules" in out and "atliktas (sūtīšanas limits) 1" in out
     with open_store(ws) as store:  # an hour later the queued answer goes
         store.conn.execute("UPDATE mail_sent_to SET sent_at = '2000-01-01T00:00:00+00:00'")
     run_mail(ws)

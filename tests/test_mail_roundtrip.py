@@ -75,7 +75,7 @@ def test_faulty_f2_refused_by_mail_then_corrected_reply_accepted(mail_ws: Worksp
 
     out = run_mail(mail_ws)
     assert "gimnazija@ludzasnovads.lv: noraidīts ludzas-vsk F2 2025" in out
-    assert "Pastkaste apstrādāta: 1 vēstule(s) — jaunas 1, bez atbildes 0, nosūtītas atbildes 1." in out
+    assert "Pastkaste apstrādāta: 1 vēstule — jaunas 1, bez atbildes 0, nosūtītas atbildes 1." in out
 
     (reply,) = smtp.messages()
     r = reply.msg
@@ -118,7 +118,7 @@ def test_faulty_f2_refused_by_mail_then_corrected_reply_accepted(mail_ws: Worksp
 
     # Nothing new: a second pass takes nothing and sends nothing.
     out = run_mail(mail_ws)
-    assert "Pastkaste apstrādāta: 0 vēstule(s)" in out
+    assert "Pastkaste apstrādāta: 0 vēstules" in out
     assert len(smtp.messages()) == 3
     with open_store(mail_ws) as store:
         rows = store.conn.execute("SELECT sender, message_id, subject, sent_at FROM mail_messages ORDER BY id").fetchall()

@@ -16,8 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from ..core import lv
 from ..core.config import Config
 from ..core.period import Period
+from ..core.vocab import NOT_DONE, NOT_PLANNED
 from ..core.workspace import Workspace
 from . import tables
 from .common import NO_REPORT, capitalised
@@ -32,9 +34,6 @@ PORTRAIT_WIDTH_CM = 16.0
 TITLES = {"mid": "PMP prevencijas plāna ieviešanas starpposma izvērtējums",
           "final": "PMP prevencijas plāna īstenošanas noslēguma ziņojums"}
 FILES = {"mid": "starpposma_izvertejums", "final": "nosleguma_zinojums"}
-MONTHS_LOCATIVE = ["janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā", "jūlijā", "augustā",
-                   "septembrī", "oktobrī", "novembrī", "decembrī"]
-
 
 @dataclass
 class YearData:
@@ -74,7 +73,7 @@ def due_text(cfg: Config, kind: Kind) -> str:
     """When the evaluation is due, as the programme says it ("2027. gada septembrī", "2026. gadā")."""
     if kind == "final" and cfg.monitoring.final_report:
         year, month = (int(x) for x in cfg.monitoring.final_report.split("-"))
-        return f"{year}. gada {MONTHS_LOCATIVE[month - 1]}"
+        return f"{year}. gada {lv.MONTHS_LOCATIVE[month - 1]}"
     return f"{evaluation_year(cfg, kind)}. gadā"
 
 
@@ -122,7 +121,7 @@ def activity_rows(cfg: Config, years: list[YearData]) -> tuple[list[str], list[l
         for y in years:
             planned = bool(set(act.years) & y.period.plan_years)
             status = activity_status(act, y.ds, y.period)
-            statuses.append(status if planned or status != "nav plānota šogad" else "—")
+            statuses.append(status if planned or status != NOT_PLANNED else "—")
         rows.append([act.number, capitalised(act.title), *statuses])
     return head, rows
 
@@ -180,7 +179,7 @@ def evaluation_body(cfg: Config, years: list[YearData], kind: Kind) -> tables.Bl
     block.add_paragraph("5. Secinājumi un priekšlikumi plāna aktualizācijai", style="Heading 1")
     lagging = [r for r in ind_rows if r[-1].startswith(LAGGING)]
     achieved = [r for r in ind_rows if r[-1].startswith(ACHIEVED)]
-    never = [r for r in rows if all(s in (NO_REPORT, "nav īstenota", "—") for s in r[2:])
+    never = [r for r in rows if all(s in (NO_REPORT, NOT_DONE, "—") for s in r[2:])
              and any(s != "—" for s in r[2:])]
     lines = [f"Sasniegti vai pārsniegti mērķi: {count(len(achieved), 'rādītājs', 'rādītāji')}; "
              f"atpaliek: {count(len(lagging), 'rādītājs', 'rādītāji')}."]

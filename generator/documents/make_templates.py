@@ -192,7 +192,8 @@ def report_template() -> DocxDocument:
     _tag(doc, "{{p extra.table }}")
     _tag(doc, "{%p endfor %}")
 
-    doc.add_paragraph("4. Rezultatīvie rādītāji", style="Heading 1")
+    # The indicator table starts on a new page: its header rows never stay alone at the foot of a page.
+    doc.add_paragraph("4. Rezultatīvie rādītāji", style="Heading 1").paragraph_format.page_break_before = True
     doc.add_paragraph("{{ indicator_summary }}")
     _caption(doc, "3. tabula. Rezultatīvo rādītāju izpilde")
     _tag(doc, "{{p indicator_table }}")

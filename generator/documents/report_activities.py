@@ -15,10 +15,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from ..core import lv
 from ..core.config import Activity, Config, Goal
 from ..core.period import Period
+from ..core.vocab import PARTICIPANT_GROUPS_TEXT
 from . import tables
 from .common import (
+    NO_REPORT,
     activities_of,
     capitalised,
     goals_by_level,
@@ -32,8 +35,7 @@ from .plan import activity_status
 from .plan_tables import planned_funding_text
 
 PORTRAIT_WIDTH_CM = 16.0
-GROUPS = (("pupils", "izglītojamie"), ("parents", "vecāki"), ("teachers", "pedagogi un speciālisti"),
-          ("others", "citi"))
+GROUPS = tuple(PARTICIPANT_GROUPS_TEXT.items())
 Events = list[tuple[str, dict[str, Any]]]
 
 ACTIVITY_HEAD = ["Nr.", "Aktivitāte", "Izpildes statuss", "Pasākumi un dalībnieki", "Izlietotais finansējums",
@@ -42,14 +44,13 @@ ACTIVITY_WEIGHTS = [1.0, 5.2, 2.0, 3.6, 2.0, 3.2]
 
 
 def count(n: int, one: str, many: str) -> str:
-    """"1 pasākums", "2 pasākumi", "21 pasākums" (Latvian agreement: a number ending in 1 but not 11)."""
-    return f"{n} {one if n % 10 == 1 and n % 100 != 11 else many}"
+    """"1 pasākums", "2 pasākumi", "21 pasākums" (:func:`lv.count`)."""
+    return lv.count(n, one, many)
 
 
 def eur(value: float) -> str:
-    """"1 234,50 EUR"."""
-    whole = f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",")
-    return f"{whole}\u00a0EUR"
+    """"1 234,50 EUR" with no-break spaces, so an amount never breaks across lines (:func:`lv.money`)."""
+    return lv.money(value).replace(" ", "\u00a0")
 
 
 def participants(events: Sequence[dict[str, Any]]) -> str:
@@ -159,7 +160,7 @@ def distinct_texts(events: Events, key: str) -> str:
         if text and text not in seen:
             seen.append(text)
     if not seen:
-        return "nav ziņu"
+        return NO_REPORT
     more = len(seen) - QUOTED
     return "\n".join(capitalised(t) for t in seen[:QUOTED]) + (f"\n(vēl {more} — pielikumā)" if more > 0 else "")
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from ..core import lv
 from ..core.errors import PmpError
 from ..core.platform import owner_only_modes
 
@@ -139,7 +140,7 @@ def check_connection(ws: Workspace) -> list[str]:
         info = client.select_folder(mail.folder, readonly=True)
         idle = client.has_capability("IDLE")
         lines.append(f"IMAP {mail.imap_host}: pieteikšanās izdevās; mape {mail.folder}: "
-                     f"{int(info.get(b'EXISTS', 0))} vēstule(s); "
+                     f"{lv.count(int(info.get(b'EXISTS', 0)), 'vēstule', 'vēstules')}; "
                      + ("IDLE pieejams." if idle else "IDLE nav pieejams — tiks izmantota aptauja."))
         if mail.done_folder and not client.folder_exists(mail.done_folder):
             lines.append(f"IMAP: mape {mail.done_folder} (done_folder) vēl nav; tā tiks izveidota.")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from ..core import lv
 from ..intake import Limits
 from ..intake.lock import holder
 from ..store import Store, open_store
@@ -54,7 +55,7 @@ class MailPass:
             parts.append(f"atliktas (sūtīšanas limits) {self.sent.waiting}")
         if self.sent.failed:
             parts.append(f"nepiegādājamas {len(self.sent.failed)}")
-        return f"Pastkaste apstrādāta: {len(self.taken)} vēstule(s) — " + ", ".join(parts) + "."
+        return f"Pastkaste apstrādāta: {lv.count(len(self.taken), 'vēstule', 'vēstules')} — " + ", ".join(parts) + "."
 
 
 def mail_pass(ws: Workspace, client: IMAPClient, store: Store, progress: Callable[[Taken], None] | None = None,
