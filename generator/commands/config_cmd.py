@@ -5,20 +5,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..core import lv
-from ..core.config import Config
-from ..core.config_check import config_warnings, load_config
 from ..core.errors import ConfigError, PmpError
 from ..core.workspace import DEFAULT_PRESET, PRESETS, init_workspace
-from ..mail import check_connection
 from ._common import domain_errors, get_workspace
+
+if TYPE_CHECKING:
+    from ..core.config import Config
+
 
 
 def plan_summary(cfg: Config) -> str:
     """"8 mērķi, 26 aktivitātes, 9 rādītāji, 38 iestādes" — counts in agreement."""
+    from ..core import lv
+
     return ", ".join([lv.count(len(cfg.plan.goals), "mērķis", "mērķi"),
                       lv.count(len(cfg.plan.activities), "aktivitāte", "aktivitātes"),
                       lv.count(len(cfg.plan.indicators), "rādītājs", "rādītāji"),
@@ -47,6 +50,9 @@ def config_group() -> None:
               help="Arī pieslēgties pastkastei (IMAP) un pasta serverim (SMTP) ar [mail] iestatījumiem.")
 def config_check(with_mail: bool) -> None:
     """Pārbauda config.toml; katra problēma savā rindā ar atslēgas ceļu."""
+    from ..core import lv
+    from ..core.config_check import config_warnings, load_config
+
     ws = get_workspace()
     try:
         cfg = load_config(ws.config_path)
@@ -66,6 +72,8 @@ def config_check(with_mail: bool) -> None:
     for line in config_warnings(cfg):
         click.echo(f"Brīdinājums: {line}", err=True)
     if with_mail:
+        from ..mail import check_connection
+
         try:
             for line in check_connection(ws):
                 click.echo(line)

@@ -10,7 +10,6 @@ import click
 
 from ..core import lv
 from ..core.errors import DocumentError
-from ..documents.dataset import load_dataset
 from ._common import domain_errors, get_period, get_workspace, period_option
 
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ def _pdf(path: Path) -> None:
 
 def _one_document(kind: str, period: int | None, pdf: bool) -> None:
     """Render the report, the plan or the public summary for the period, print its path, optionally as PDF."""
+    from ..documents.dataset import load_dataset
     from ..documents.plan import make_plan
     from ..documents.public import make_public_summary
     from ..documents.report import make_report
