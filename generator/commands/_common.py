@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..core.config import Config
 from ..core.errors import ConfigError, PmpError
 from ..core.period import Period, resolve_period
 from ..core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..core.config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -6,18 +6,16 @@ import json
 import signal
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from ..core import lv
 from ..core.errors import IntakeLocked
-from ..intake import Result, ingest_once
-from ..intake.status import full_status, status_table
-from ..intake.watch import Watcher
-from ..mail.connect import settings
-from ..mail.fetch import run_mail_beside_watcher
-from ..mail.status import mail_status, status_json, status_lines
 from ._common import domain_errors, get_period, get_workspace, period_option
+
+if TYPE_CHECKING:
+    from ..intake import Result
 
 
 def _echo_result(result: Result) -> None:
@@ -34,6 +32,8 @@ def ingest_cmd(retry: bool) -> None:
 
     Izejas kods 1 tikai tad, ja kādu failu nevarēja apstrādāt vispār (tas paliek iesūtnē).
     """
+    from ..intake import ingest_once
+
     ws = get_workspace()
     summary = ingest_once(ws, progress=_echo_result, retry=retry)
     click.echo(summary.line())
@@ -57,6 +57,10 @@ def ingest_cmd(retry: bool) -> None:
 @domain_errors
 def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool, with_mail: bool) -> None:
     """Uzrauga iesūtni un apstrādā failus, tiklīdz tie ir pilnībā ierakstīti."""
+    from ..intake.watch import Watcher
+    from ..mail.connect import settings
+    from ..mail.fetch import run_mail_beside_watcher
+
     ws = get_workspace()
     stop = threading.Event()
     mail_thread = None
@@ -102,6 +106,9 @@ def watch_cmd(poll: bool, interval: float, rescan: float, wait_for_lock: bool, w
 def status_cmd(period: int | None, as_json: bool) -> None:
     """Katras iestādes katra veidlapa periodā: pieņemta, aizturēta, noraidīta vai trūkst; aizturētie un
     neatpazītie faili un tas, ko iesūtnē neapstrādājam."""
+    from ..intake.status import full_status, status_table
+    from ..mail.status import mail_status, status_json, status_lines
+
     ws = get_workspace()
     per = get_period(ws, period)
     st = full_status(ws, per.year)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import signal
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from ..core.period import today
 from ..forms.definitions import FORMS
-from ..intake.lock import store_lock
-from ..mail import MailError, Taken, fetch_once, run_mail
-from ..mail.reminders import plan_reminders, send_reminders, write_drafts
-from ..mail.returns import request_return
 from ._common import domain_errors, get_period, get_workspace, period_option
+
+if TYPE_CHECKING:  # the mail stack is imported by the commands that use it (issue 15)
+    from ..mail import Taken
 
 
 def _echo(taken: Taken) -> None:
@@ -33,6 +33,9 @@ def mail_cmd(once: bool) -> None:
     nepieder veidlapā norādītajai iestādei, aiztur pārbaudei; pieņem to `pmp ingest --retry-held`, un
     nākamajā reizē sūtītājs saņem kvīti.
     """
+    from ..intake.lock import store_lock
+    from ..mail import fetch_once, run_mail
+
     ws = get_workspace()
     with store_lock(ws, wait=0.0):
         if once:
@@ -62,6 +65,8 @@ def remind_cmd(period: int | None, dry_run: bool, yes: bool) -> None:
 
     Vispirms parāda, kam un ko sūtīs, un jautā apstiprinājumu.
     """
+    from ..mail.reminders import plan_reminders, send_reminders, write_drafts
+
     ws = get_workspace()
     per = get_period(ws, period)
     planned = plan_reminders(ws, per)
@@ -75,7 +80,7 @@ def remind_cmd(period: int | None, dry_run: bool, yes: bool) -> None:
             click.echo(p.line())
         return
     sendable = [p for p in planned if p.address]
-    click.echo(f"{per.label}: tiks nosūtīti {len(sendable)} atgādinājumi:")
+    click.echo(f"{per.label}: sūtāmie atgādinājumi — {len(sendable)}:")
     for p in planned:
         click.echo(p.line())
     if not sendable:
@@ -84,7 +89,7 @@ def remind_cmd(period: int | None, dry_run: bool, yes: bool) -> None:
         click.echo("Nekas netika nosūtīts.")
         return
     sent = send_reminders(ws, per, sendable, today())
-    click.echo(f"Nosūtīti {len(sent.sent)} atgādinājumi"
+    click.echo(f"Nosūtītie atgādinājumi — {len(sent.sent)}"
                + (f"; {sent.waiting} atlikti sūtīšanas limita dēļ" if sent.waiting else "")
                + (f"; nepiegādājami: {', '.join(sent.failed)}" if sent.failed else "") + ".")
 
@@ -97,6 +102,8 @@ def remind_cmd(period: int | None, dry_run: bool, yes: bool) -> None:
 @domain_errors
 def return_cmd(institution: str, form: str, period: int | None, reason: str) -> None:
     """Nosūta pieņemtu veidlapu iestādei labošanai ar iemeslu; `pmp status` to rāda līdz jaunai versijai."""
+    from ..mail.returns import request_return
+
     ws = get_workspace()
     per = get_period(ws, period)
     result = request_return(ws, institution, form.upper(), per, reason)
@@ -108,4 +115,4 @@ def return_cmd(institution: str, form: str, period: int | None, reason: str) -> 
 
 COMMANDS = [mail_cmd, remind_cmd, return_cmd]
 
-__all__ = ["COMMANDS", "MailError"]
+__all__ = ["COMMANDS"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from ..core import lv
-from ..forms.values import parse_date
 from ._common import domain_errors, get_workspace
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    from ..forms.values import parse_date
+
     if value is None:
         return None
     day, problem = parse_date(value)
@@ -48,6 +48,7 @@ def protocol_cmd() -> None:
 @domain_errors
 def new_cmd(day: date, place: str | None, pdf: bool) -> None:
     """Nākamais gada protokols: veidlapa F5 ar darba kārtību un protokola projekts drukāšanai."""
+    from ..core import lv
     from ..protocols import new_protocol
 
     ws = get_workspace()

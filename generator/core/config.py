@@ -13,7 +13,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from . import lv
 from .vocab import LEVEL_LABELS as LEVEL_LABELS
@@ -420,6 +420,8 @@ class Config(Strict):
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     monitoring: Monitoring = Field(default_factory=Monitoring)
     mail: MailSettings | None = None
+    #: (key, ids of each activity's members): see :meth:`_activity_members`.
+    _members: tuple[tuple[int, ...], list[frozenset[str]]] | None = PrivateAttr(default=None)
 
     # ---- lookups used everywhere -------------------------------------------------------------
     def institution(self, inst_id: str) -> Institution:
@@ -505,14 +507,25 @@ class Config(Strict):
 
     def activities_for(self, inst_id: str, years: set[int] | None = None) -> list[Activity]:
         """Plan activities the institution is responsible for or involved in (optionally in given years)."""
-        out = []
-        for act in self.plan.activities:
-            if years is not None and not (set(act.years) & years):
-                continue
-            members = self.resolve_refs(act.responsible + act.involved)
-            if any(i.id == inst_id for i in members):
-                out.append(act)
-        return out
+        acts = self.plan.activities
+        return [act for act, members in zip(acts, self._activity_members(), strict=True)
+                if inst_id in members and (years is None or set(act.years) & years)]
+
+    def _activity_members(self) -> list[frozenset[str]]:
+        """Ids of each plan activity's responsible and involved institutions, resolved once per config.
+
+        Every F1 (its status table, its choice lists) asks :meth:`activities_for`; resolving each
+        activity's ``kind:`` groups against every institution on each call made intake grow as S².
+        The key notices a copy with other institutions or activities (``model_copy(update=…)``) or a
+        list changed in place.
+        """
+        acts = self.plan.activities
+        key = (id(self.institutions), len(self.institutions), id(acts), len(acts),
+               *(id(a) for a in acts), *(id(i) for i in self.institutions))
+        if self._members is None or self._members[0] != key:
+            self._members = (key, [frozenset(i.id for i in self.resolve_refs(a.responsible + a.involved))
+                                   for a in acts])
+        return self._members[1]
 
     def plan_edition(self) -> str:
         """A short hash identifying this edition of the plan (goals, activities, indicators)."""

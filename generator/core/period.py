@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from .config import Config
 from .errors import PeriodError
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 @dataclass(frozen=True)

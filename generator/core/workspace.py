@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import Config
-from .config_check import load_config
 from .errors import WorkspaceError
 from .secret import ensure_secret
+
+if TYPE_CHECKING:  # pydantic is imported by the commands that read the config, not by `pmp --help`
+    from .config import Config
 
 RUNTIME_DIRS = ("forms", "inbox", "outbox", "archive", "templates")
 PRESETS = ("ludza", "livani", "riga", "daugavpils", "ogre")
@@ -56,6 +58,8 @@ class Workspace:
     def config(self) -> Config:
         if not self.root.is_dir():
             raise WorkspaceError(f"darba vieta {self.root} nav atrasta")
+        from .config_check import load_config
+
         return load_config(self.config_path)
 
     def template(self, name: str) -> Path:

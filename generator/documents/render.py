@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import jinja2
-from docxtpl import DocxTemplate
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DocumentError
+
+if TYPE_CHECKING:  # docxtpl pulls in python-docx and lxml: imported when a document is rendered
+    import jinja2
+    from docxtpl import DocxTemplate
 
 #: Names every template may use, per template file; the linter reports any other name.
 TEMPLATE_NAMES = {"report": "gada_parskats.docx", "plan": "ricibas_plans.docx",
@@ -39,6 +40,8 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
 def jinja_env() -> jinja2.Environment:
     """The environment for every template: autoescape (a school's ``&`` or ``<`` stays literal) and
     StrictUndefined (a missing variable raises instead of printing nothing)."""
+    import jinja2
+
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
@@ -48,6 +51,9 @@ def render_docx(template: Path, build_context: Callable[[DocxTemplate], dict[str
     The context is built with the template object because subdocuments (tables) and inline images
     belong to it.
     """
+    import jinja2
+    from docxtpl import DocxTemplate
+
     if not template.is_file():
         raise DocumentError(f"veidne {template} nav atrasta; atjaunojiet to ar `pmp init` vai "
                             "nokopējiet no pakotnes mapes generator/resources/templates")

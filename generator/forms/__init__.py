@@ -10,6 +10,7 @@ Public API (other modules code against exactly these names)::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..core.config import Config, Institution
 from ..core.errors import FormError
@@ -17,10 +18,12 @@ from ..core.period import Period
 from ..core.workspace import Workspace
 from .definitions import FORMS, get_form
 from .fields import FormContext
-from .filler import fill_workbook
-from .reader import read_submission
 from .submission import Submission
-from .writer import Marks, build_workbook
+
+if TYPE_CHECKING:
+    from .filler import fill_workbook as fill_workbook
+    from .reader import read_submission as read_submission
+    from .writer import Marks
 
 #: Form ids in order ("F5" is added by the cooperation-group module).
 FORM_IDS: tuple[str, ...] = tuple(FORMS)
@@ -29,6 +32,20 @@ FORM_VERSION: dict[str, int] = {fid: form.version for fid, form in FORMS.items()
 
 __all__ = ["FORM_IDS", "FORM_VERSION", "generate_forms", "write_blank", "read_submission",
            "write_marked_copy", "fill_workbook", "form_filename", "owed_forms"]
+
+
+def __getattr__(name: str) -> Any:
+    """``fill_workbook`` and ``read_submission`` on first use: the command line lists the forms (their
+    definitions) without the writer (openpyxl) or the reader (python-calamine)."""
+    if name == "fill_workbook":
+        from .filler import fill_workbook
+
+        return fill_workbook
+    if name == "read_submission":
+        from .reader import read_submission
+
+        return read_submission
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def form_filename(form_id: str, period: Period, institution_id: str) -> str:
@@ -48,6 +65,8 @@ def write_blank(cfg: Config, form_id: str, period: Period, institution_id: str, 
     """Write the blank ``form_id`` workbook for one institution and period to ``dest``."""
     if form_id not in FORMS:
         raise FormError(f"nezināma veidlapa “{form_id}” (zināmās: {', '.join(FORMS)})")
+    from .writer import build_workbook
+
     wb = build_workbook(FORMS[form_id], _context(cfg, period, institution_id))
     dest.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dest)
@@ -98,6 +117,8 @@ def write_marked_copy(sub: Submission, cfg: Config, dest: Path) -> Path:
     """
     if sub.form_id not in FORMS or sub.institution is None or sub.period is None:
         raise FormError("iesniegumu nevar atjaunot: nav zināma veidlapa, iestāde vai periods")
+    from .writer import build_workbook
+
     period = Period(sub.period, cfg.period.kind)
     marks: Marks = {}
     for m in sub.messages:

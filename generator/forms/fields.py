@@ -13,11 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from openpyxl.utils import get_column_letter
-
 from ..core.config import Config, Institution
 from ..core.period import Period
 from ..core.vocab import ACTIVITY_STATUSES, BASIC_STAGES, GRADES_7_12, UPPER_SECONDARY_STAGE
+from .package import column_letter as get_column_letter
+
+#: The hidden sheet holding form id, version and period, and the mark of a cell a school need not fill
+#: (kept here, below the writer, so that reading a workbook never imports openpyxl).
+META_SHEET = "Metadati"
+NOT_APPLICABLE = "—"
 
 Kind = Literal["text", "int", "float", "date", "choice", "bool", "email", "numtext"]
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from .fields import INSTITUTION_CELL, FormContext, FormDef, Layout, TableSlot
 from .package import column_index
+from .package import column_letter as get_column_letter
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 PREFIX = "PMP_"
 #: The most rows a table may have grown to by inserted rows before it is called a changed structure.
@@ -63,6 +64,9 @@ def _table_rows(ts: TableSlot, ctx: FormContext) -> int:
 
 def define_names(wb: Workbook, form: FormDef, ctx: FormContext, lay: Layout) -> None:
     """Add the region names of ``form`` to a workbook written by ``writer.build_workbook``."""
+    from openpyxl.utils import quote_sheetname  # writing only: the reading path never imports openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+
     title_row, title_col = int(INSTITUTION_CELL[1:]), column_index(INSTITUTION_CELL[0])
     letter = get_column_letter(title_col)
     names: dict[str, str] = {}

@@ -113,6 +113,18 @@ def column_index(letters: str) -> int:
     return n
 
 
+def column_letter(index: int) -> str:
+    """1 -> "A", 28 -> "AB": openpyxl's ``get_column_letter`` without importing openpyxl, which the
+    reading path (calamine and the package's XML) otherwise never needs."""
+    if not 1 <= index <= 18278:
+        raise ValueError(f"column {index} is outside A–XFD")
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         with zf.open(name) as fh:

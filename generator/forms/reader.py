@@ -16,19 +16,28 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..core.config import Config
 from ..core.period import Period
 from .definitions import FORMS
-from .fields import INSTITUTION_CELL, PERIOD_CELL, FormContext, FormDef, Layout, TableSlot, layout
+from .fields import (
+    INSTITUTION_CELL,
+    META_SHEET,
+    NOT_APPLICABLE,
+    PERIOD_CELL,
+    FormContext,
+    FormDef,
+    Layout,
+    TableSlot,
+    layout,
+)
 from .locate import MAX_EXTRA_ROWS, LayoutProblem, Located, TablePlace, locate
 from .package import CellError, Package, PackageError, open_package
+from .package import column_letter as get_column_letter
 from .submission import Message, Submission
 from .validate import Cells, RawRows, check
 from .values import clean_text, is_empty
-from .writer import META_SHEET, NOT_APPLICABLE
 
 NOT_OURS = ("Šī darbgrāmata nav PMP veidlapa (tajā nav veidlapas metadatu). Aizpildiet izglītības "
             "pārvaldes sagatavoto veidlapu un nosūtiet to.")

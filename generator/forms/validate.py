@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from .fields import Field, FormContext, FormDef, Layout, Slot, TableSlot
 from .package import CellError
+from .package import column_letter as get_column_letter
 from .submission import Message
 from .values import (
     clean_text,

@@ -23,11 +23,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.safe import safe_text
 from . import printing
-from .fields import FIRST_BLOCK_ROW, Field, FormContext, FormDef, Layout, Section, Sheet, layout
+from .fields import (
+    FIRST_BLOCK_ROW,
+    META_SHEET,
+    NOT_APPLICABLE,
+    Field,
+    FormContext,
+    FormDef,
+    Layout,
+    Section,
+    Sheet,
+    layout,
+)
 from .locate import define_names
 from .values import fmt_number
 
-META_SHEET = "Metadati"
 LISTS_SHEET = "Saraksti"
 HELP_SHEET = "Norādījumi"
 META_KEYS = ("form_id", "form_version", "institution_id", "period", "plan_edition")
@@ -42,7 +52,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
 UNLOCKED = Protection(locked=False)
 DATE_FORMAT = "DD.MM.YYYY"
-NOT_APPLICABLE = "—"
 NOT_APPLICABLE_HELP = "Skola šo posmu neīsteno — nav jāaizpilda."
 
 Values = dict[str, dict[str, Any]]

@@ -15,7 +15,6 @@ from ..cases import meeting_of_submission, record_meeting, record_report
 from ..core.errors import DocumentError
 from ..core.workspace import Workspace
 from ..forms.submission import Submission
-from ..protocols import write_final
 
 FormHandler = Callable[[sqlite3.Connection, int, Submission, Workspace], dict[str, Any]]
 
@@ -27,6 +26,8 @@ def record_meeting_and_protocol(conn: sqlite3.Connection, submission_id: int, su
     A broken template must not lose the accepted F5: the protocol is then missing
     (``"final_protocol": None``) and ``pmp protocol final`` writes it again once the template is fixed.
     """
+    from ..protocols import write_final  # Word and its libraries: only when a meeting record arrives
+
     data = record_meeting(conn, submission_id, sub, ws)
     mid = meeting_of_submission(conn, submission_id)
     final = None

@@ -19,14 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl import load_workbook
-
 from ..forms.definitions import FORMS
-from ..forms.writer import META_SHEET
+from ..forms.fields import META_SHEET
 from ..store import Store, secure_dir
 from .log import log_line, log_lines
 from .origin import Origin
 from .receipts import PERIOD_RANGE, ReceiptInfo, display_name, receipt_path, receipt_text, write_atomic
+from .safety import assert_defusedxml
 from .staging import NotTaken, archive_copy, drop_copy, release_source, same_source, stage
 
 if TYPE_CHECKING:
@@ -119,6 +118,9 @@ def _identity(job: Job, ws: Workspace) -> tuple[str | None, str | None, int | No
     else:
         meta = {}
         with contextlib.suppress(Exception):
+            from openpyxl import load_workbook  # a file our code failed on: rare, so imported here
+
+            assert_defusedxml()  # openpyxl parses this received file: only through defusedxml
             wb = load_workbook(job.staged.copy, read_only=True, data_only=True)
             try:
                 for row in wb[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):

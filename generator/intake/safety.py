@@ -5,6 +5,8 @@ A rejected file gets exactly one Latvian reason that says what we expected inste
 
 from __future__ import annotations
 
+import os
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,14 +62,22 @@ class Limits:
 
 
 def assert_defusedxml() -> None:
-    """Refuse to run unless openpyxl parses through defusedxml (no entity expansion, no external DTDs)."""
+    """Refuse to run unless openpyxl parses through defusedxml (no entity expansion, no external DTDs).
+
+    The reading path parses with defusedxml itself and never imports openpyxl (importing it costs more
+    than reading a hundred workbooks); until openpyxl is imported, the rule it will apply at import
+    (``OPENPYXL_DEFUSEDXML``, default "True") is checked instead, and the one place that parses a
+    received file with openpyxl (:func:`generator.intake.held._identity`) calls this again after importing it.
+    """
     try:
         import defusedxml  # noqa: F401
-        import openpyxl
     except ImportError as e:
         raise IntakeError("nav instalēta bibliotēka defusedxml; bez tās iesniegumus nepieņemam "
                           "(pip install defusedxml)") from e
-    if not getattr(openpyxl, "DEFUSEDXML", False):
+    openpyxl = sys.modules.get("openpyxl")
+    uses = (getattr(openpyxl, "DEFUSEDXML", False) if openpyxl is not None
+            else os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True")
+    if not uses:
         raise IntakeError("openpyxl nelieto defusedxml (vai OPENPYXL_DEFUSEDXML nav \"False\"?); "
                           "bez tā iesniegumus nepieņemam")
 

@@ -7,7 +7,6 @@ reminder is never sent twice for the same day even if the command is run again.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.headerregistry import Address
@@ -21,7 +20,8 @@ from ..core.period import Period
 from ..documents.common import deadline
 from ..documents.completeness import FORM_TITLES, Missing, missing_forms
 from ..documents.dataset import load_dataset
-from ..forms import form_filename, write_blank
+from ..forms import form_filename
+from ..forms.blanks import BlankForms
 from ..store import open_store
 from . import compose
 from .connect import settings
@@ -62,8 +62,11 @@ def sender_address(cfg: Config) -> str:
         return ""
 
 
-def reminder_message(cfg: Config, period: Period, miss: Missing) -> EmailMessage:
-    """One reminder with the institution's blank forms attached; ``To:`` is its registered address."""
+def reminder_message(cfg: Config, period: Period, miss: Missing, blanks: BlankForms | None = None) -> EmailMessage:
+    """One reminder with the institution's blank forms attached; ``To:`` is its registered address.
+
+    ``blanks``, shared by the reminders of one run, writes each shape of blank form once (issue 15)."""
+    blanks = blanks or BlankForms(cfg, period)
     msg = EmailMessage()
     own = sender_address(cfg)
     if own:
@@ -76,16 +79,17 @@ def reminder_message(cfg: Config, period: Period, miss: Missing) -> EmailMessage
     msg.set_content(REMINDER_BODY.format(board=cfg.municipality.board_name, due=lv.date_long(deadline(cfg, period)),
                                          period=period.label, institution=miss.institution.name, forms=forms,
                                          where=where))
-    with tempfile.TemporaryDirectory() as tmp:
-        for form in miss.forms:
-            name = form_filename(form, period, miss.institution.id)
-            compose.attach_xlsx(msg, write_blank(cfg, form, period, miss.institution.id, Path(tmp) / name), name)
+    for form in miss.forms:
+        name = form_filename(form, period, miss.institution.id)
+        msg.add_attachment(blanks.workbook_bytes(form, miss.institution), maintype=compose.XLSX[0],
+                           subtype=compose.XLSX[1], filename=name)
     return msg
 
 
-def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path) -> Path:
+def write_reminder(cfg: Config, period: Period, miss: Missing, folder: Path,
+                   blanks: BlankForms | None = None) -> Path:
     """An ``.eml`` draft of the reminder (opens as a draft in Outlook)."""
-    msg = reminder_message(cfg, period, miss)
+    msg = reminder_message(cfg, period, miss, blanks)
     msg["X-Unsent"] = "1"
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"atgadinajums_{miss.institution.id}.eml"
@@ -121,11 +125,12 @@ def send_reminders(ws: Workspace, period: Period, planned: list[Planned], today:
     """Queue each reminder that has an address (once per institution, period and day) and send them."""
     mail = settings(ws)
     cfg = ws.config
+    blanks = BlankForms(cfg, period)
     with open_store(ws) as store:
         for p in planned:
             if not p.address:
                 continue
-            msg = reminder_message(cfg, period, p.missing)
+            msg = reminder_message(cfg, period, p.missing, blanks)
             mail_id = compose.derived_id(mail, "reminder", p.missing.institution.id, str(period.year),
                                          today.isoformat(), ",".join(p.missing.forms))
             msg["Message-ID"] = mail_id
@@ -141,7 +146,8 @@ def write_drafts(ws: Workspace, period: Period, planned: list[Planned]) -> list[
     folder = ws.period_outbox(period.year) / "atgadinajumi"
     for old in folder.glob("atgadinajums_*.eml") if folder.is_dir() else []:
         old.unlink()  # an institution that has since delivered must not get a stale reminder
-    return [write_reminder(ws.config, period, p.missing, folder) for p in planned]
+    blanks = BlankForms(ws.config, period)
+    return [write_reminder(ws.config, period, p.missing, folder, blanks) for p in planned]
 
 
 __all__ = ["Planned", "deadline", "plan_reminders", "reminder_message", "send_reminders", "write_drafts",

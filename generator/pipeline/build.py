@@ -19,6 +19,7 @@ from ..documents.plan import make_plan
 from ..documents.public import make_extracts, make_public_summary
 from ..documents.report import make_report
 from ..documents.report_annex import annex_path
+from ..forms.blanks import BlankForms
 from ..intake import ingest_once
 from ..intake.diskfull import disk_errors
 from ..intake.status import attention_lines
@@ -98,8 +99,9 @@ def _build(ws: Workspace, period: Period, today: date, pdf: bool, progress: Prog
     folder = ws.period_outbox(period.year) / "atgadinajumi"
     for old in folder.glob("atgadinajums_*.eml") if folder.is_dir() else []:
         old.unlink()  # an institution that has since delivered must not get a stale reminder
+    blanks = BlankForms(cfg, period)
     for miss in result.missing:
         say(f"Atgādinājums: {miss.institution.name} ({', '.join(miss.forms)})")
-        result.reminders.append(write_reminder(cfg, period, miss, folder))
+        result.reminders.append(write_reminder(cfg, period, miss, folder, blanks))
     build_documents(ws, period, ds, today, pdf, say, result)
     return result
