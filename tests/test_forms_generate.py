@@ -149,7 +149,7 @@ def test_pmp_forms_command(mini_ws: Workspace) -> None:
         "  forms/2025/ludzas-psk/F1_aktivitasu_parskats_2025_ludzas-psk.xlsx",
         "  forms/2025/ludzas-psk/F2_situacijas_apraksts_2025_ludzas-psk.xlsx",
         "  forms/2025/ludzas-psk/F3_zinojums_par_izglitojamo_2025_ludzas-psk.xlsx",
-        f"Izveidotas 3 veidlapas 1 iestādēm (2024./2025. mācību gads) mapē {mini_ws.forms_dir / '2025'}.",
+        f"Izveidotas veidlapas: 3, iestādes: 1 (2024./2025. mācību gads); mape {mini_ws.forms_dir / '2025'}.",
     ]
     assert (mini_ws.forms_dir / "2025" / "ludzas-psk" / "F2_situacijas_apraksts_2025_ludzas-psk.xlsx").is_file()
     bad = CliRunner().invoke(cli, ["forms", "--period", "2025", "--institution", "nav"])

@@ -33,14 +33,14 @@ def test_remind_shows_asks_sends_once_and_dry_run_writes_eml(mail_ws: Workspace,
     dovecot, smtp = servers
     code, out = invoke(mail_ws, "remind", "--period", "2025", input="n\n")
     assert code == 0
-    assert "2024./2025. mācību gads: tiks nosūtīti 6 atgādinājumi:" in out
+    assert "2024./2025. mācību gads: sūtāmie atgādinājumi — 6:" in out
     assert "  Ludzas pilsētas pamatskola <pamatskola@ludzasnovads.lv>: F1, F2 (2 tukšās veidlapas pielikumā)" in out
     assert "nav e-pasta adreses (config.toml institutions.email), netiks sūtīts" in out
     assert "Nekas netika nosūtīts." in out
     assert smtp.messages() == []
 
     code, out = invoke(mail_ws, "remind", "--period", "2025", input="y\n")
-    assert code == 0 and "Nosūtīti 6 atgādinājumi." in out
+    assert code == 0 and "Nosūtītie atgādinājumi — 6." in out
     sent = {m.msg["To"]: m for m in smtp.messages()}
     psk = sent["pamatskola@ludzasnovads.lv"].msg
     assert psk["Auto-Submitted"] == "auto-generated"
@@ -51,7 +51,7 @@ def test_remind_shows_asks_sends_once_and_dry_run_writes_eml(mail_ws: Workspace,
     assert all(a.get_content_type() == XLSX_TYPE for a in psk.iter_attachments())
 
     code, out = invoke(mail_ws, "remind", "--period", "2025", "--yes")  # the same day again: nothing twice
-    assert "Nosūtīti 0 atgādinājumi." in out and len(smtp.messages()) == 6
+    assert "Nosūtītie atgādinājumi — 0." in out and len(smtp.messages()) == 6
 
     code, out = invoke(mail_ws, "remind", "--period", "2025", "--dry-run")
     drafts = mail_ws.outbox / "2025" / "atgadinajumi"

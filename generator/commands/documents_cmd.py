@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..core import lv
 from ..core.errors import DocumentError
 from ._common import domain_errors, get_period, get_workspace, period_option
 
@@ -76,7 +77,7 @@ def _print_build(result: BuildResult) -> None:
     for doc in result.documents:
         click.echo(f"  {doc}")
     if result.extracts:
-        click.echo(f"  Iestāžu izraksti nākamajam gadam: {len(result.extracts)} faili mapē "
+        click.echo(f"  Iestāžu izraksti nākamajam gadam: {lv.count(len(result.extracts), 'fails', 'faili')} mapē "
                    f"{result.extracts[0].parent}")
     for problem in result.pdf_problems:
         click.echo(problem, err=True)
@@ -108,7 +109,7 @@ def demo_cmd(directory: str) -> None:
     ws = result.workspace
     click.echo("")
     click.echo(f"Demonstrācija gatava: {ws.root}")
-    click.echo(f"  Tukšās veidlapas: {ws.forms_dir / str(result.period.year)} ({len(result.blank_forms)} faili)")
+    click.echo(f"  Tukšās veidlapas: {ws.forms_dir / str(result.period.year)} ({lv.count(len(result.blank_forms), 'fails', 'faili')})")
     click.echo(f"  Iesniegti: {len(result.submitted)}; ar kļūdām (noraidīti): "
                + ", ".join(p.name for p in result.faulty))
     click.echo(f"  Kvītis: {ws.receipts}")

@@ -22,7 +22,7 @@ def forms_cmd(period: int | None, institution: str | None) -> None:
     for path in paths:
         click.echo(f"  {path.relative_to(ws.root)}")
     folders = len({p.parent for p in paths})
-    click.echo(f"Izveidotas {len(paths)} veidlapas {folders} iestādēm ({per.label}) mapē "
+    click.echo(f"Izveidotas veidlapas: {len(paths)}, iestādes: {folders} ({per.label}); mape "
                f"{ws.forms_dir / str(per.year)}.")
 
 

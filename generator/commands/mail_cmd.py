@@ -97,7 +97,7 @@ def remind_cmd(period: int | None, dry_run: bool, yes: bool) -> None:
             click.echo(p.line())
         return
     sendable = [p for p in planned if p.address]
-    click.echo(f"{per.label}: tiks nosūtīti {len(sendable)} atgādinājumi:")
+    click.echo(f"{per.label}: sūtāmie atgādinājumi — {len(sendable)}:")
     for p in planned:
         click.echo(p.line())
     if not sendable:
@@ -106,7 +106,7 @@ def remind_cmd(period: int | None, dry_run: bool, yes: bool) -> None:
         click.echo("Nekas netika nosūtīts.")
         return
     sent = send_reminders(ws, per, sendable, today())
-    click.echo(f"Nosūtīti {len(sent.sent)} atgādinājumi"
+    click.echo(f"Nosūtītie atgādinājumi — {len(sent.sent)}"
                + (f"; {sent.waiting} atlikti sūtīšanas limita dēļ" if sent.waiting else "")
                + (f"; nepiegādājami: {', '.join(sent.failed)}" if sent.failed else "") + ".")
 

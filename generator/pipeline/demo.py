@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..core import lv
 from ..core.errors import PeriodError
 from ..core.period import Period, resolve_period
 from ..core.workspace import DEFAULT_PRESET, Workspace, init_workspace
@@ -61,7 +62,7 @@ def run_demo(target: Path, today: date, progress: Callable[[str], None] | None =
     result = DemoResult(ws, period)
     say(f"Darba vieta {ws.root} ({cfg.municipality.name}), periods {period.label}")
     result.blank_forms = generate_forms(ws, period)
-    say(f"Tukšās veidlapas: {len(result.blank_forms)} faili mapē {ws.forms_dir / str(period.year)}")
+    say(f"Tukšās veidlapas: {lv.count(len(result.blank_forms), 'fails', 'faili')} mapē {ws.forms_dir / str(period.year)}")
     seen: dict[str, int] = {}
     past = time.time() - 120  # written "a while ago": the intake need not wait for them to settle
     for n, (inst_id, form) in enumerate(owed(cfg, period)):
