@@ -26,9 +26,9 @@ from generator.forms.definitions import FORMS
 from generator.forms.fields import FormContext
 from generator.forms.writer import build_workbook
 
-#: Libraries only some commands need. pydantic is not among them: the `pmp return` command's choices come
-#: from the form definitions, which are built on the config's models.
-HEAVY = ("openpyxl", "matplotlib", "docx", "docxtpl", "numpy", "python_calamine", "watchdog", "imapclient")
+#: Libraries only some commands need.
+HEAVY = ("openpyxl", "matplotlib", "docx", "docxtpl", "numpy", "python_calamine", "pydantic", "watchdog",
+         "imapclient")
 
 
 def _imported_by(code: str) -> list[str]:

@@ -10,11 +10,28 @@ from typing import TYPE_CHECKING
 import click
 
 from ..core.period import today
-from ..forms.definitions import FORMS
 from ._common import domain_errors, get_period, get_workspace, period_option
 
 if TYPE_CHECKING:  # the mail stack is imported by the commands that use it (issue 15)
     from ..mail import Taken
+
+
+class VersionedForms(click.Choice):
+    """The forms a school may be asked to send again, read from the definitions only when the command
+    runs: the definitions stand on the config models (pydantic), which `pmp --help` should not import."""
+
+    def __init__(self, case_sensitive: bool = False) -> None:
+        super().__init__((), case_sensitive=case_sensitive)
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from ..forms.definitions import FORMS
+
+        return tuple(f for f, d in FORMS.items() if d.versioned)
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # click.Choice.__init__ assigns the (empty) list given above
 
 
 def _echo(taken: Taken) -> None:
@@ -96,7 +113,7 @@ def remind_cmd(period: int | None, dry_run: bool, yes: bool) -> None:
 
 @click.command("return")
 @click.argument("institution")
-@click.argument("form", type=click.Choice([f for f, d in FORMS.items() if d.versioned], case_sensitive=False))
+@click.argument("form", type=VersionedForms(case_sensitive=False))
 @period_option
 @click.option("--reason", required=True, help="Iemesls, ko iestāde izlasīs vēstulē (latviski).")
 @domain_errors

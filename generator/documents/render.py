@@ -55,8 +55,8 @@ def render_docx(template: Path, build_context: Callable[[DocxTemplate], dict[str
     from docxtpl import DocxTemplate
 
     if not template.is_file():
-        raise DocumentError(f"veidne {template} nav atrasta; atjaunojiet to ar `pmp init` vai "
-                            "nokopējiet no pakotnes mapes generator/resources/templates")
+        raise DocumentError(f"veidne {template} nav atrasta; atjaunojiet to ar "
+                            f"`pmp templates restore {template.name}`")
     try:
         tpl = DocxTemplate(str(template))
         context = build_context(tpl)
