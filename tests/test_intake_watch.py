@@ -113,7 +113,7 @@ def test_dead_observer_is_restarted(mini_ws: Workspace, running: Start) -> None:
     assert old is not None
     old.stop()
     old.join(timeout=5)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # generous: a loaded machine runs the watch loop late
     while r.watcher.restarts == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert r.watcher.restarts == 1
@@ -121,7 +121,7 @@ def test_dead_observer_is_restarted(mini_ws: Workspace, running: Start) -> None:
     new = r.watcher.observer
     assert new is not None and new is not old and new.is_alive()
     filled(mini_ws, "F4", "ip")
-    assert [x.outcome for x in r.wait_for(1)] == ["accepted"]
+    assert [x.outcome for x in r.wait_for(1, timeout=60)] == ["accepted"]
 
 
 def _pmp(ws: Workspace, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
