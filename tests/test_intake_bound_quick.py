@@ -22,6 +22,7 @@ import pytest
 from generator.core.workspace import Workspace
 from generator.intake.bound import _exact, bound
 from generator.intake.safety import Limits
+from tests.conftest import DATA
 from tests.intake_helpers import (
     FAST,
     entity_bomb,
@@ -33,7 +34,6 @@ from tests.intake_helpers import (
     with_extra_rows,
     zip_bomb,
 )
-from tests.conftest import DATA
 from tests.test_forms_read_hostile import PARTS
 from tests.test_intake_hostile import CASES
 
