@@ -57,3 +57,28 @@ def test_dtd_in_a_part_not_handed_over_is_still_refused(mini_ws: Workspace, tmp_
     path.write_bytes(entity_bomb(part="docProps/core.xml"))
     parts = {"xl/workbook.xml": zipfile.ZipFile(path).read("xl/workbook.xml")}
     assert read_submission(path, mini_ws.config, parts) == read_submission(path, mini_ws.config)
+
+
+def test_plan_edition_computed_once_per_config_and_again_when_it_changes(mini_ws: Workspace) -> None:
+    from generator.forms.reader import _plan_edition
+
+    cfg = mini_ws.config
+    assert _plan_edition(cfg) == cfg.plan_edition()
+    fewer = cfg.model_copy(update={"plan": cfg.plan.model_copy(update={"activities": cfg.plan.activities[:-1]})})
+    assert _plan_edition(fewer) == fewer.plan_edition() != cfg.plan_edition()
+    assert _plan_edition(cfg) == cfg.plan_edition()
+    before = cfg.plan_edition()
+    cfg.plan.activities.pop()  # a list changed in place
+    assert _plan_edition(cfg) == cfg.plan_edition() != before
+
+
+def test_is_empty_strips_what_the_spaces_pattern_matches() -> None:
+    """``is_empty`` uses ``str.strip()``: the same characters as ``_SPACES``, over all of Unicode."""
+    import sys
+
+    from generator.forms.values import _SPACES, is_empty
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert is_empty(ch) == (not _SPACES.sub("", ch)), hex(code)
+        assert is_empty(f"{ch}{ch} ") == (not _SPACES.sub("", f"{ch}{ch} ")), hex(code)

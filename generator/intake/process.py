@@ -343,6 +343,9 @@ def store_verdict(job: Job, v: Verdict, ws: Workspace, store: Store) -> tuple[Re
     versioned = v.form_id in FORMS and FORMS[v.form_id].versioned
     errors = [_line(m, v.form_id) for m in v.messages if m.level == "error"]
     warnings = [_line(m, v.form_id) for m in v.messages if m.level == "warning"]
+    # The staged copy's fsync ran while the file was read; the store names the copy (a killed run's
+    # leftover is placed into the archive by its hash), so it is on disk before the commit.
+    job.staged.durable()
     with store.transaction() as conn:
         if job.redo is not None:
             conn.execute("DELETE FROM messages WHERE submission_id = ?", (job.redo.id,))
