@@ -69,17 +69,22 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any) -> Any:
-    """A calamine value as the rest of the reader expects it: empty cells None, whole numbers int.
+#: Floats up to this size are whole numbers exactly (and read back as ints).
+_EXACT = 2**53
+
+
+def _cells(row: list[Any], width: int) -> list[Any]:
+    """The first ``width`` calamine values of a row as the rest of the reader expects them, padded with
+    None: empty cells None, whole numbers int.
 
     calamine returns every number as a float and an empty cell as "": a cell typed 12 reads 12 (as
-    Excel stores it), so messages and stored data say "12", not "12.0".
+    Excel stores it), so messages and stored data say "12", not "12.0". (One comprehension: it runs for
+    every cell read.)
     """
-    if value == "" and isinstance(value, str):
-        return None
-    if type(value) is float and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
+    out = [(None if v == "" else v) if type(v) is str
+           else int(v) if type(v) is float and v.is_integer() and -_EXACT < v < _EXACT else v
+           for v in row[:width]]
+    return out + [None] * (width - len(out))
 
 
 class _Book:
@@ -98,7 +103,7 @@ class _Book:
         """The first ``nrows`` rows (all when None) of ``sheet`` from A1, ``width`` values each, errors
         as :class:`CellError`."""
         data = self.calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-        out = [[_cell(v) for v in row[:width]] + [None] * (width - len(row)) for row in data]
+        out = [_cells(row, width) for row in data]
         for (row, col), error in self.package.error_cells(sheet).items():
             if row <= len(out) and col <= width:
                 out[row - 1][col - 1] = error
