@@ -96,12 +96,20 @@ def _build(ws: Workspace, period: Period, today: date, pdf: bool, progress: Prog
     result.attention = attention_lines(ws, period.year)
     ds = load_dataset(ws, period)
     result.missing = missing_forms(cfg, ds)
+    result.reminders = write_reminders(ws, period, result.missing, say)
+    build_documents(ws, period, ds, today, pdf, say, result)
+    return result
+
+
+def write_reminders(ws: Workspace, period: Period, missing: list[Missing], say: Progress) -> list[Path]:
+    """The reminders' ``.eml`` drafts; the blank workbooks written for them are freed on return, before
+    the documents are built."""
     folder = ws.period_outbox(period.year) / "atgadinajumi"
     for old in folder.glob("atgadinajums_*.eml") if folder.is_dir() else []:
         old.unlink()  # an institution that has since delivered must not get a stale reminder
-    blanks = BlankForms(cfg, period)
-    for miss in result.missing:
+    blanks = BlankForms(ws.config, period)
+    out = []
+    for miss in missing:
         say(f"Atgādinājums: {miss.institution.name} ({', '.join(miss.forms)})")
-        result.reminders.append(write_reminder(cfg, period, miss, folder, blanks))
-    build_documents(ws, period, ds, today, pdf, say, result)
-    return result
+        out.append(write_reminder(ws.config, period, miss, folder, blanks))
+    return out
