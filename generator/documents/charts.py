@@ -1,38 +1,30 @@
 """Charts for the annual report, drawn with matplotlib's Agg backend into PNG bytes.
 
 Figures are made with ``matplotlib.figure.Figure`` directly (no pyplot state), so rendering works
-without a display and leaks no figures between documents. matplotlib (and numpy with it, together about
-40 MB and half a second) is imported when the first chart is drawn, not when a document module is.
+without a display and leaks no figures between documents.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from ..core.vocab import ACHIEVED, LAGGING, NO_DATA, NOT_ASSESSABLE, PROGRESSING
+import matplotlib
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+from ..core.vocab import ACHIEVED, LAGGING, NO_DATA, NOT_ASSESSABLE, PROGRESSING  # noqa: E402
 
 ASSESSMENT_COLOURS = {ACHIEVED: "#2e7d32", PROGRESSING: "#f9a825", LAGGING: "#c62828", NOT_ASSESSABLE: "#607d8b",
                       NO_DATA: "#9e9e9e"}
 
 
-def _figure(width: float, height: float) -> Figure:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height))
-
-
 def _png(fig: Figure) -> io.BytesIO:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
-    fig.clear()  # the drawing's artists and its Agg canvas are not kept until the next collection
+    fig.clear()  # the drawing's artists are not kept until the next cyclic collection
     buf.seek(0)
     return buf
 
@@ -50,7 +42,7 @@ def school_shares_chart(names: Sequence[str], at_risk: Sequence[float], dropouts
         title += f"\n({MAX_SCHOOLS} iestādes ar augstāko PMP riska īpatsvaru no {len(rows)})"
         rows = sorted(rows, key=lambda r: -r[1])[:MAX_SCHOOLS]
     height = max(2.4, 0.45 * len(rows) + 1.2)
-    fig = _figure(6.5, height)
+    fig = Figure(figsize=(6.5, height))
     ax = fig.add_subplot()
     ys = range(len(rows))
     ax.barh([y + 0.2 for y in ys], [r[1] for r in rows], height=0.4, color="#1565c0",
@@ -69,7 +61,7 @@ def school_shares_chart(names: Sequence[str], at_risk: Sequence[float], dropouts
 
 def assessment_chart(counts: dict[str, int]) -> io.BytesIO:
     """Bars of how many indicator rows are sasniegts / virzās / atpaliek / nav nosakāms / nav datu."""
-    fig = _figure(6.0, 2.6)
+    fig = Figure(figsize=(6.0, 2.6))
     ax = fig.add_subplot()
     labels = list(ASSESSMENT_COLOURS)
     values = [counts.get(k, 0) for k in labels]
