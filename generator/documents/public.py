@@ -67,14 +67,14 @@ def summary_lines(cfg: Config, ds: Dataset) -> list[tuple[str, list[str]]]:
 
 def summary_body(cfg: Config, ds: Dataset) -> tables.Block:
     block = tables.Block()
-    block.add_paragraph(f"Kopsavilkums par {cfg.municipality.genitive} priekšlaicīgas mācību pārtraukšanas "
+    block.add_text(f"Kopsavilkums par {cfg.municipality.genitive} priekšlaicīgas mācību pārtraukšanas "
                         f"prevencijas plāna īstenošanu ({ds.period.label}). Tajā ir tikai pašvaldības kopējie "
                         "skaitļi; personas dati tajā nav iekļauti.")
     for title, lines in summary_lines(cfg, ds):
-        block.add_paragraph(title, style="Heading 2")
+        block.add_text(title, style="Heading 2")
         for line in lines:
-            block.add_paragraph(line, style="List Bullet")
-    block.add_paragraph(f"Sagatavoja: {cfg.municipality.board_name}, {cfg.municipality.board_address}.")
+            block.add_text(line, style="List Bullet")
+    block.add_text(f"Sagatavoja: {cfg.municipality.board_name}, {cfg.municipality.board_address}.")
     return block
 
 
@@ -121,17 +121,17 @@ def extract_body(cfg: Config, inst: Institution, period: Period, nxt: Period | N
     block = tables.Block()
     if nxt is None:
         years = cfg.period.plan_years
-        block.add_paragraph(f"Rīcības plāns {years[0]}.–{years[-1]}. gadam pēc {period.label} beidzas; "
+        block.add_text(f"Rīcības plāns {years[0]}.–{years[-1]}. gadam pēc {period.label} beidzas; "
                             "nākamajam periodam aktivitāšu nav.")
         return block
     rows = extract_rows(cfg, inst, nxt)
-    block.add_paragraph(f"{inst.name}: PMP prevencijas rīcības plāna aktivitātes, par kurām iestāde ir atbildīga "
+    block.add_text(f"{inst.name}: PMP prevencijas rīcības plāna aktivitātes, par kurām iestāde ir atbildīga "
                         f"vai kurās tā iesaistīta {nxt.label} — iekļaušanai iestādes darba plānā.")
     if not rows:
-        block.add_paragraph("Šajā periodā iestādei rīcības plānā aktivitāšu nav.")
+        block.add_text("Šajā periodā iestādei rīcības plānā aktivitāšu nav.")
         return block
     tables.fitted_table(block, EXTRACT_HEAD, EXTRACT_WEIGHTS, [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8, numbered=False)
-    block.add_paragraph(f"Kopā: {count(len(rows), 'aktivitāte', 'aktivitātes')}.")
+    block.add_text(f"Kopā: {count(len(rows), 'aktivitāte', 'aktivitātes')}.")
     return block
 
 

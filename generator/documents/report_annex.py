@@ -84,28 +84,28 @@ def annex_body(cfg: Config, ds: Dataset) -> tables.Block:
         if not ev and not comments:
             continue
         any_content = True
-        block.add_paragraph(f"{act.number} {capitalised(act.title)}", style="Heading 3")
+        block.add_text(f"{act.number} {capitalised(act.title)}", style="Heading 3")
         if ev:
             events_table(block, cfg, ev)
         for title, key in (("Ietekme uz mērķu sasniegšanu", "impact"),
                            ("Veicinošie un kavējošie faktori", "factors")):
             lines = grouped([(institution_name(cfg, inst), str(e.get(key) or "")) for inst, e in ev])
             if lines:
-                block.add_paragraph(f"{title}:")
+                block.add_text(f"{title}:")
                 for line in lines:
-                    block.add_paragraph(line, style="List Bullet")
+                    block.add_text(line, style="List Bullet")
         if comments:
-            block.add_paragraph("Iestāžu norādītais izpildes statuss:")
+            block.add_text("Iestāžu norādītais izpildes statuss:")
             for who, text in comments:
-                block.add_paragraph(f"{who}: {text}", style="List Bullet")
+                block.add_text(f"{who}: {text}", style="List Bullet")
     known = {a.number for a in cfg.plan.activities}
     outside = [(i, e) for number, ev in events.items() if number is None or number not in known for i, e in ev]
     if outside:
         any_content = True
-        block.add_paragraph("Citas aktivitātes, kas nav rīcības plānā", style="Heading 3")
+        block.add_text("Citas aktivitātes, kas nav rīcības plānā", style="Heading 3")
         events_table(block, cfg, outside)
     if not any_content:
-        block.add_paragraph("Šajā periodā iestādes nav ziņojušas par pasākumiem.")
+        block.add_text("Šajā periodā iestādes nav ziņojušas par pasākumiem.")
     return block
 
 
