@@ -71,8 +71,8 @@ def new_table(container: Any, widths_cm: Sequence[float], font_pt: float = 8) ->
     tbl_pr.append(layout)
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm, strict=True):
         col.set(qn("w:w"), str(int(Cm(width).twips)))
-    table._pmp_widths = list(widths_cm)  # type: ignore[attr-defined]
-    table._pmp_font = font_pt  # type: ignore[attr-defined]
+    table._pmp_widths = list(widths_cm)
+    table._pmp_font = font_pt
     return table
 
 
