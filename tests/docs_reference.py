@@ -1,11 +1,13 @@
 """The Word documents' tables as python-docx built them element by element, property by property (the code of
-``generator/documents/tables.py`` before it wrote rows as XML text): the reference that
-``test_documents_same.py`` compares every document with."""
+``generator/documents/tables.py`` before it wrote rows as XML text), and each document rendered from the
+template opened anew (``generator/documents/render.py`` before it reused an opened template): the reference
+that ``test_documents_same.py`` compares every document with."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from docx import Document
@@ -18,6 +20,7 @@ from docx.table import Table, _Cell
 from lxml import etree
 
 from generator.documents.fit import fit_widths
+from generator.documents.render import jinja_env
 
 
 class Block:
@@ -203,3 +206,28 @@ def fitted_table(container: Any, head: Sequence[str], weights: Sequence[float], 
                     for run in (r for p in cell.paragraphs for r in p.runs):
                         run.bold = True
     return table
+
+
+# ---- rendering: a template opened anew and its sources compiled anew for every document ----------------
+
+def render_docx(template: Path, build_context: Callable[[Any], dict[str, Any]], out: Path) -> Path:
+    """``generator.documents.render.render_docx`` as it was (messages left out: the comparison renders
+    only good templates)."""
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(str(template))
+    context = build_context(tpl)
+    tpl.render(context, jinja_env=jinja_env(), autoescape=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tpl.save(str(out))
+    return out
+
+
+class TemplateRenderer:
+    """One :func:`render_docx` per document."""
+
+    def __init__(self, template: Path) -> None:
+        self.template = template
+
+    def render(self, build_context: Callable[[Any], dict[str, Any]], out: Path) -> Path:
+        return render_docx(self.template, build_context, out)

@@ -1,7 +1,9 @@
 """Every Word document of every preset is the same as the element-by-element python-docx build made it.
 
 The documents' tables and paragraphs are written as XML text (``generator/documents/tables.py``) instead of
-built with python-docx property by property; ``tests/docs_reference.py`` keeps that build. Each preset's
+built with python-docx property by property, and the extracts are rendered from one opened template
+(``generator/documents/render.py``); ``tests/docs_reference.py`` keeps the element-by-element build and the
+template opened anew for every document. Each preset's
 demo workspace (ingested, built once) is copied twice; one copy makes every document of the period (the
 report and its annex, the plan, the public summary, both evaluations, the extracts, a draft protocol) with
 the reference build, the other with the code as it is, and every XML part of every document is compared
@@ -18,9 +20,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from generator import protocols
 from generator.core.period import Period
 from generator.core.workspace import Workspace
-from generator.documents import tables
+from generator.documents import plan, report, report_annex, tables
 from generator.documents.dataset import load_dataset
 from generator.documents.evaluation import TITLES, make_evaluation
 from generator.documents.plan import make_plan
@@ -92,6 +95,9 @@ def test_every_document_is_the_same_as_the_element_by_element_build(
             m.setattr(tables, name, getattr(docs_reference, name))
         for name in ("Block", "add_row", "new_table"):
             m.setattr(protocol_document, name, getattr(docs_reference, name))
+        for module in (report, plan, protocols):
+            m.setattr(module, "render_docx", docs_reference.render_docx)
+        m.setattr(report_annex, "TemplateRenderer", docs_reference.TemplateRenderer)
         old = documents(source, tmp_path / "old", period)
     assert sorted(new) == sorted(old)
     assert any("izraksti" in p for p in new) and any("protokol" in p for p in new), sorted(new)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from ..core.config import Activity, Config, Institution
@@ -26,7 +27,7 @@ from .metrics import ASSESSMENTS, fmt, indicator_values, num
 from .plan import activity_status
 from .plan_tables import funding_text
 from .report_activities import GROUPS, count, eur, events_by_activity
-from .report_annex import render_generic
+from .report_annex import generic_renderer, render_generic
 
 PORTRAIT_WIDTH_CM = 16.0
 
@@ -145,6 +146,7 @@ def make_extracts(ws: Workspace, period: Period, today: date, only: str | None =
     cfg = ws.config
     nxt = next_year_periods(cfg, period)
     out = []
+    renderer = generic_renderer(ws)
     for inst in cfg.institutions:
         if only is not None and inst.id != only:
             continue
@@ -154,5 +156,5 @@ def make_extracts(ws: Workspace, period: Period, today: date, only: str | None =
         out.append(render_generic(ws, extract_path(ws, period, inst.id), "Izraksts no PMP prevencijas rīcības plāna",
                                   f"{inst.name} — {label}", today,
                                   f"{cfg.municipality.genitive} PMP rīcības plāna izraksts, {inst.name}",
-                                  lambda inst=inst: extract_body(cfg, inst, period, nxt)))
+                                  partial(extract_body, cfg, inst, period, nxt), renderer))
     return out

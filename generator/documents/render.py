@@ -45,27 +45,119 @@ def jinja_env() -> jinja2.Environment:
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-def render_docx(template: Path, build_context: Callable[[DocxTemplate], dict[str, Any]], out: Path) -> Path:
-    """Render ``template`` with the context ``build_context(tpl)`` returns and save it to ``out``.
+def _compiling_once(env: jinja2.Environment) -> jinja2.Environment:
+    """``env`` keeping each template source it compiles: docxtpl compiles the body, every header and footer
+    and each core property of a template anew on every render, the same sources every time."""
+    compiled: dict[str, Any] = {}
+    from_string = env.from_string
 
-    The context is built with the template object because subdocuments (tables) and inline images
-    belong to it.
+    def cached(source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return from_string(source, globals, template_class)
+        if source not in compiled:
+            compiled[source] = from_string(source)
+        return compiled[source]
+
+    env.from_string = cached  # type: ignore[method-assign]
+    return env
+
+
+class TemplateRenderer:
+    """Renders one .docx template, as often as asked, with docxtpl.
+
+    The template is opened once: before each later render the parts docxtpl's render changes are put back as
+    they were loaded (the body, the header and footer relationships it points at new parts, the core
+    properties, the footnotes, any relationship added), so every document is what a freshly opened template
+    gives (``tests/test_documents_same.py``), without parsing the package again (the extracts: one document
+    per institution).
     """
-    import jinja2
-    from docxtpl import DocxTemplate
 
-    if not template.is_file():
-        raise DocumentError(f"veidne {template} nav atrasta; atjaunojiet to ar "
-                            f"`pmp templates restore {template.name}`")
-    try:
-        tpl = DocxTemplate(str(template))
-        context = build_context(tpl)
-        tpl.render(context, jinja_env=jinja_env(), autoescape=True)
-    except jinja2.UndefinedError as e:
-        raise DocumentError(f"veidnē {template.name} lietots nezināms mainīgais: {e.message}") from e
-    except jinja2.TemplateSyntaxError as e:
-        raise DocumentError(f"veidnē {template.name} ir sintakses kļūda (rinda {e.lineno}): {e.message}; "
-                            "pārbaudiet ar `pmp config check`") from e
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tpl.save(str(out))
-    return out
+    def __init__(self, template: Path) -> None:
+        self.template = template
+        self._tpl: DocxTemplate | None = None
+        self._saved: _Saved | None = None
+        self._env = _compiling_once(jinja_env())
+
+    def _fresh(self) -> DocxTemplate:
+        from docxtpl import DocxTemplate
+
+        if self._tpl is not None and self._saved is not None and self._saved.restore(self._tpl):
+            return self._tpl
+        if not self.template.is_file():
+            raise DocumentError(f"veidne {self.template} nav atrasta; atjaunojiet to ar "
+                                f"`pmp templates restore {self.template.name}`")
+        tpl = DocxTemplate(str(self.template))
+        tpl.init_docx()
+        self._tpl, self._saved = tpl, _Saved(tpl)
+        return tpl
+
+    def render(self, build_context: Callable[[DocxTemplate], dict[str, Any]], out: Path) -> Path:
+        """Render with the context ``build_context(tpl)`` returns and save the document to ``out``.
+
+        The context is built with the template object because subdocuments (tables) and inline images
+        belong to it.
+        """
+        import jinja2
+
+        template = self.template
+        try:
+            tpl = self._fresh()
+            context = build_context(tpl)
+            tpl.render(context, jinja_env=self._env, autoescape=True)
+        except jinja2.UndefinedError as e:
+            self._tpl = None
+            raise DocumentError(f"veidnē {template.name} lietots nezināms mainīgais: {e.message}") from e
+        except jinja2.TemplateSyntaxError as e:
+            self._tpl = None
+            raise DocumentError(f"veidnē {template.name} ir sintakses kļūda (rinda {e.lineno}): {e.message}; "
+                                "pārbaudiet ar `pmp config check`") from e
+        except BaseException:
+            self._tpl = None
+            raise
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tpl.save(str(out))
+        return out
+
+
+class _Saved:
+    """What a docxtpl render changes in an opened template, as it was loaded."""
+
+    def __init__(self, tpl: DocxTemplate) -> None:
+        from copy import deepcopy
+
+        doc = tpl.docx
+        assert doc is not None
+        package = doc.part.package
+        self.body = deepcopy(doc.element.body)
+        self.rels = [(rels, dict(rels), dict(rels.related_parts), {k: r._target for k, r in rels.items()})
+                     for rels in (package.rels, doc.part.rels)]
+        self.core = [(part, deepcopy(part._element)) for part in package.parts
+                     if part.content_type.endswith("core-properties+xml")]
+        self.blobs = [(part, part._blob) for part in package.parts if hasattr(part, "_blob")]
+
+    def restore(self, tpl: DocxTemplate) -> bool:
+        """Put ``tpl`` back as it was loaded; False when it cannot be (open the template again)."""
+        from copy import deepcopy
+
+        doc = tpl.docx
+        if doc is None:
+            return False
+        doc.element.replace(doc.element.body, deepcopy(self.body))
+        for rels, items, related, targets in self.rels:
+            rels.clear()
+            rels.update(items)
+            rels.related_parts.clear()
+            rels.related_parts.update(related)
+            for key, target in targets.items():
+                items[key]._target = target
+        for part, element in self.core:
+            part._element = deepcopy(element)
+        for part, blob in self.blobs:
+            part._blob = blob
+        tpl.is_rendered = False
+        return True
+
+
+def render_docx(template: Path, build_context: Callable[[DocxTemplate], dict[str, Any]], out: Path) -> Path:
+    """Render ``template`` with the context ``build_context(tpl)`` returns and save it to ``out``."""
+    return TemplateRenderer(template).render(build_context, out)

@@ -21,7 +21,7 @@ from . import tables
 from .common import capitalised, institution_name, reported_statuses
 from .dataset import Dataset
 from .metrics import num
-from .render import TEMPLATE_NAMES, render_docx
+from .render import TEMPLATE_NAMES, TemplateRenderer
 from .report_activities import Events, eur, events_by_activity, participants
 
 PORTRAIT_WIDTH_CM = 16.0
@@ -114,11 +114,16 @@ def annex_path(ws: Workspace, period: Period) -> Path:
     return ws.period_outbox(period.year) / f"gada_parskats_{period.year}_pielikums.docx"
 
 
+def generic_renderer(ws: Workspace) -> TemplateRenderer:
+    """The generic document template (``dokuments.docx``), to render many documents with."""
+    return TemplateRenderer(ws.template(TEMPLATE_NAMES["document"]))
+
+
 def render_generic(ws: Workspace, out: Path, title: str, subtitle: str, today: date, footer: str,
-                   body: Callable[[], tables.Block]) -> Path:
+                   body: Callable[[], tables.Block], renderer: TemplateRenderer | None = None) -> Path:
     """Render the generic document template (``dokuments.docx``) with a title block and a body."""
     cfg = ws.config
-    return render_docx(ws.template(TEMPLATE_NAMES["document"]), lambda tpl: {
+    return (renderer or generic_renderer(ws)).render(lambda tpl: {
         "genitive": cfg.municipality.genitive, "board_name": cfg.municipality.board_name, "title": title,
         "subtitle": subtitle, "date_text": f"{cfg.municipality.name}, {lv.date_long(today)}",
         "footer_text": footer, "body": body()}, out)
