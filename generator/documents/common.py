@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from ..core.config import Activity, Config, Goal
+from ..core.config import Activity, Config, Goal, Institution
 from ..core.period import Period
 from ..core.vocab import ACTIVITY_STATUSES, LEVEL_LABELS, NO_REPORT, NOT_PLANNED, PARTLY
 
@@ -39,10 +39,26 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
+_index: tuple[list[Institution], int, dict[str, Institution]] | None = None
+
+
+def institution(cfg: Config, inst_id: str) -> Institution:
+    """``cfg.institution(inst_id)`` (KeyError when unknown) through an index by id: the documents look up an
+    institution for every row they print, and a walk over every institution each time grows as S²."""
+    global _index
+    insts = cfg.institutions
+    if _index is None or _index[0] is not insts or _index[1] != len(insts):
+        by_id: dict[str, Institution] = {}
+        for inst in insts:
+            by_id.setdefault(inst.id, inst)  # the first of a repeated id, as cfg.institution gives
+        _index = (insts, len(insts), by_id)
+    return _index[2][inst_id]
+
+
 def institution_label(cfg: Config, inst_id: str) -> str:
     """The label a table prints for an institution id (its abbreviation or name; the id itself when unknown)."""
     try:
-        return cfg.institution(inst_id).label
+        return institution(cfg, inst_id).label
     except KeyError:
         return inst_id
 
@@ -50,7 +66,7 @@ def institution_label(cfg: Config, inst_id: str) -> str:
 def institution_name(cfg: Config, inst_id: str) -> str:
     """The full name of an institution id (the id itself when unknown)."""
     try:
-        return cfg.institution(inst_id).name
+        return institution(cfg, inst_id).name
     except KeyError:
         return inst_id
 

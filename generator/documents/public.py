@@ -105,10 +105,18 @@ def next_year_periods(cfg: Config, period: Period) -> Period | None:
     return nxt if nxt.plan_years & set(cfg.period.plan_years) else None
 
 
-def extract_rows(cfg: Config, inst: Institution, nxt: Period) -> list[list[str]]:
+def responsible_ids(cfg: Config) -> dict[int, set[str]]:
+    """``id()`` of each plan activity -> ids of the institutions responsible for it (resolved once for every
+    extract: resolving against every institution for every extract grows as S²)."""
+    return {id(act): {i.id for i in cfg.resolve_refs(act.responsible)} for act in cfg.plan.activities}
+
+
+def extract_rows(cfg: Config, inst: Institution, nxt: Period,
+                 responsible: dict[int, set[str]] | None = None) -> list[list[str]]:
+    responsible = responsible if responsible is not None else responsible_ids(cfg)
     rows = []
     for act in cfg.activities_for(inst.id, set(nxt.plan_years) & set(cfg.period.plan_years)):
-        role = "atbildīgā" if any(i.id == inst.id for i in cfg.resolve_refs(act.responsible)) else "iesaistītā"
+        role = "atbildīgā" if inst.id in responsible[id(act)] else "iesaistītā"
         rows.append([act.number, capitalised(act.title), capitalised(act.expected_result) or "—", role,
                      tasks_text(act) or "—", funding_text(cfg, act) or "—"])
     return rows
@@ -118,14 +126,15 @@ def tasks_text(act: Activity) -> str:
     return "\n".join(capitalised(t.title) + (f" ({t.deadline})" if t.deadline else "") for t in act.tasks)
 
 
-def extract_body(cfg: Config, inst: Institution, period: Period, nxt: Period | None) -> tables.Block:
+def extract_body(cfg: Config, inst: Institution, period: Period, nxt: Period | None,
+                 responsible: dict[int, set[str]] | None = None) -> tables.Block:
     block = tables.Block()
     if nxt is None:
         years = cfg.period.plan_years
         block.add_text(f"Rīcības plāns {years[0]}.–{years[-1]}. gadam pēc {period.label} beidzas; "
                             "nākamajam periodam aktivitāšu nav.")
         return block
-    rows = extract_rows(cfg, inst, nxt)
+    rows = extract_rows(cfg, inst, nxt, responsible)
     block.add_text(f"{inst.name}: PMP prevencijas rīcības plāna aktivitātes, par kurām iestāde ir atbildīga "
                         f"vai kurās tā iesaistīta {nxt.label} — iekļaušanai iestādes darba plānā.")
     if not rows:
@@ -147,6 +156,7 @@ def make_extracts(ws: Workspace, period: Period, today: date, only: str | None =
     nxt = next_year_periods(cfg, period)
     out = []
     renderer = generic_renderer(ws)
+    responsible = responsible_ids(cfg)
     for inst in cfg.institutions:
         if only is not None and inst.id != only:
             continue
@@ -156,5 +166,5 @@ def make_extracts(ws: Workspace, period: Period, today: date, only: str | None =
         out.append(render_generic(ws, extract_path(ws, period, inst.id), "Izraksts no PMP prevencijas rīcības plāna",
                                   f"{inst.name} — {label}", today,
                                   f"{cfg.municipality.genitive} PMP rīcības plāna izraksts, {inst.name}",
-                                  partial(extract_body, cfg, inst, period, nxt), renderer))
+                                  partial(extract_body, cfg, inst, period, nxt, responsible), renderer))
     return out

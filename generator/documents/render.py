@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +79,8 @@ class TemplateRenderer:
         self._tpl: DocxTemplate | None = None
         self._saved: _Saved | None = None
         self._env = _compiling_once(jinja_env())
+        self._prototype: bytes | None = None
+        self._prototype_names: list[Any] = []
 
     def _fresh(self) -> DocxTemplate:
         from docxtpl import DocxTemplate
@@ -115,8 +119,30 @@ class TemplateRenderer:
             self._tpl = None
             raise
         out.parent.mkdir(parents=True, exist_ok=True)
-        tpl.save(str(out))
+        self._save(tpl, out)
         return out
+
+    def _save(self, tpl: DocxTemplate, out: Path) -> None:
+        """Save the rendered document: the first with python-docx; later ones, when they have the same parts,
+        as the parts the render does not change, written once, plus the parts it does."""
+        assert tpl.docx is not None and self._saved is not None
+        package = tpl.docx.part.package
+        parts = list(package.parts)
+        names = [p.partname for p in parts]
+        if self._prototype is None or self._prototype_names != names:
+            tpl.save(str(out))
+            if self._prototype is None:
+                self._prototype = self._saved.prototype(out, parts)
+                self._prototype_names = names
+            return
+        changed = [p for p in parts if p not in self._saved.unchanged]
+        out.write_bytes(self._prototype)
+        with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
+            for part in changed:
+                part.before_marshal()
+                z.writestr(part.partname.membername, part.blob)
+                if len(part.rels):
+                    z.writestr(part.partname.rels_uri.membername, part.rels.xml)
 
 
 class _Saved:
@@ -134,6 +160,28 @@ class _Saved:
         self.core = [(part, deepcopy(part._element)) for part in package.parts
                      if part.content_type.endswith("core-properties+xml")]
         self.blobs = [(part, part._blob) for part in package.parts if hasattr(part, "_blob")]
+        # What a render leaves as loaded: every part but the body's, the headers' and footers' (docxtpl makes
+        # them anew), the core properties and the footnotes.
+        header_footer = {r._target for r in doc.part.rels.values() if r.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI)}
+        self.unchanged = {part for part in package.parts
+                          if part is not doc.part and part not in header_footer
+                          and not part.content_type.endswith(("core-properties+xml", "footnotes+xml"))}
+
+    def prototype(self, saved: Path, parts: list[Any]) -> bytes:
+        """The entries of the document python-docx saved to ``saved`` that every later render writes the same:
+        the content types and package relationships (same parts), the unchanged parts and their relationships."""
+        keep = {"[Content_Types].xml", "_rels/.rels"}
+        for part in parts:
+            if part in self.unchanged:
+                keep.add(part.partname.membername)
+                if len(part.rels):
+                    keep.add(part.partname.rels_uri.membername)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(saved) as z, zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                if info.filename in keep:
+                    out.writestr(info, z.read(info))
+        return buffer.getvalue()
 
     def restore(self, tpl: DocxTemplate) -> bool:
         """Put ``tpl`` back as it was loaded; False when it cannot be (open the template again)."""

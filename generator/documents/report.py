@@ -15,7 +15,7 @@ from ..core.config import Config
 from ..core.period import Period
 from ..core.workspace import Workspace
 from . import charts, tables
-from .common import capitalised, deadline, goals_by_level
+from .common import capitalised, deadline, goals_by_level, institution
 from .completeness import FORM_TITLES, expected_forms, missing_forms
 from .coop_summary import summarise_records
 from .dataset import Dataset
@@ -57,7 +57,7 @@ def reported_table(cfg: Config, ds: Dataset) -> tables.Block:
     expected = expected_forms(cfg, ds.period)
     forms = [f for f in ("F1", "F2", "F4") if any(f in v for v in expected.values())]
     head = ["Iestāde"] + [f"{f} {FORM_TITLES[f]}" for f in forms]
-    rows = [[cfg.institution(inst_id).name] + [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
+    rows = [[institution(cfg, inst_id).name] + [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
             for inst_id, owed in expected.items()]
     tables.fitted_table(block, head, [6.0] + [3.0] * len(forms), [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8)
     return block

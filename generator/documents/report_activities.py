@@ -25,6 +25,7 @@ from .common import (
     activities_of,
     capitalised,
     goals_by_level,
+    institution,
     institution_label,
     refs_text,
     reported_statuses,
@@ -89,7 +90,7 @@ def reporters_text(cfg: Config, inst_ids: set[str]) -> str:
     named = []
     for inst_id in sorted(inst_ids):
         try:
-            kind = cfg.institution(inst_id).kind.value
+            kind = institution(cfg, inst_id).kind.value
         except KeyError:
             kind = ""
         if kind in COUNTED_KINDS:
