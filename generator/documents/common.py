@@ -73,12 +73,27 @@ def institution_name(cfg: Config, inst_id: str) -> str:
 
 def reported_statuses(f1: dict[str, dict[str, Any]], number: str) -> dict[str, tuple[str, str]]:
     """Institution id -> (status, comment) that each F1 gives for activity ``number``."""
-    out = {}
-    for inst, data in sorted(f1.items()):
-        for item in data.get("statuses") or []:
-            if str(item.get("activity")) == number and item.get("status"):
-                out[inst] = (str(item["status"]), str(item.get("comment") or ""))
-    return out
+    return dict(_statuses_by_activity(f1).get(number, {}))
+
+
+_statuses: tuple[dict[str, dict[str, Any]], tuple[Any, ...], dict[str, dict[str, tuple[str, str]]]] | None = None
+
+
+def _statuses_by_activity(f1: dict[str, dict[str, Any]]) -> dict[str, dict[str, tuple[str, str]]]:
+    """Every F1's statuses by activity, indexed once per set of F1s: documents ask for each activity, and a
+    walk over every F1 for each grows as S² (the key notices another dict, or F1s or status lists changed)."""
+    global _statuses
+    key = tuple((inst, id(data), id(data.get("statuses")), len(data.get("statuses") or ()))
+                for inst, data in f1.items())
+    if _statuses is None or _statuses[0] is not f1 or _statuses[1] != key:
+        index: dict[str, dict[str, tuple[str, str]]] = {}
+        for inst, data in sorted(f1.items()):
+            for item in data.get("statuses") or []:
+                if item.get("status"):
+                    index.setdefault(str(item.get("activity")), {})[inst] = (str(item["status"]),
+                                                                             str(item.get("comment") or ""))
+        _statuses = (f1, key, index)
+    return _statuses[2]
 
 
 def aggregate_status(activity: Activity, statuses: Iterable[str]) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +15,8 @@ from ..core.errors import DocumentError
 if TYPE_CHECKING:  # docxtpl pulls in python-docx and lxml: imported when a document is rendered
     import jinja2
     from docxtpl import DocxTemplate
+
+    from .tables import Block
 
 #: Names every template may use, per template file; the linter reports any other name.
 TEMPLATE_NAMES = {"report": "gada_parskats.docx", "plan": "ricibas_plans.docx",
@@ -99,8 +103,19 @@ class TemplateRenderer:
         """Render with the context ``build_context(tpl)`` returns and save the document to ``out``.
 
         The context is built with the template object because subdocuments (tables) and inline images
-        belong to it.
+        belong to it. Blocks (:class:`tables.Block`) stand in the template as placeholders and their XML is
+        written into the saved document; where a template places one other than as a paragraph of the body
+        or of a table cell, the document is rendered again with the blocks' XML in the template.
         """
+        from .tables import placeholders
+
+        with placeholders() as blocks:
+            tpl = self._render(build_context)
+        if not self._save(tpl, out, blocks):
+            self._save(self._render(build_context), out, {})
+        return out
+
+    def _render(self, build_context: Callable[[DocxTemplate], dict[str, Any]]) -> DocxTemplate:
         import jinja2
 
         template = self.template
@@ -118,31 +133,74 @@ class TemplateRenderer:
         except BaseException:
             self._tpl = None
             raise
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self._save(tpl, out)
-        return out
+        return tpl
 
-    def _save(self, tpl: DocxTemplate, out: Path) -> None:
-        """Save the rendered document: the first with python-docx; later ones, when they have the same parts,
-        as the parts the render does not change, written once, plus the parts it does."""
+    def _save(self, tpl: DocxTemplate, out: Path, blocks: dict[str, Block]) -> bool:
+        """Save the rendered document as the entries no render changes (written by python-docx once per set of
+        parts) plus the parts the render changed, each block's XML in place of its placeholder. False (nothing
+        written) when a placeholder is not where a block's paragraphs and tables can stand."""
         assert tpl.docx is not None and self._saved is not None
         package = tpl.docx.part.package
         parts = list(package.parts)
+        changed = [p for p in parts if p not in self._saved.unchanged]
+        if blocks and not _placeholders_in_place(changed, blocks):
+            return False
         names = [p.partname for p in parts]
         if self._prototype is None or self._prototype_names != names:
-            tpl.save(str(out))
-            if self._prototype is None:
-                self._prototype = self._saved.prototype(out, parts)
-                self._prototype_names = names
-            return
-        changed = [p for p in parts if p not in self._saved.unchanged]
+            saved = io.BytesIO()
+            tpl.save(saved)
+            self._prototype, self._prototype_names = self._saved.prototype(saved, parts), names
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(self._prototype)
         with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
             for part in changed:
                 part.before_marshal()
-                z.writestr(part.partname.membername, part.blob)
+                _write_entry(z, part.partname.membername, part.blob, blocks)
                 if len(part.rels):
                     z.writestr(part.partname.rels_uri.membername, part.rels.xml)
+        return True
+
+
+#: Where a block's paragraphs and tables may stand: the body and table cells.
+_BLOCK_PARENTS = ("body", "tc")
+_PLACEHOLDER_BYTES = re.compile(rb'<w:pmpBlock w:n="(\d+)"/>')
+
+
+def _placeholders_in_place(parts: list[Any], blocks: dict[str, Block]) -> bool:
+    """Whether every block's placeholder is in these parts, each where a paragraph may stand."""
+    from docx.opc.part import XmlPart
+    from docx.oxml.ns import qn
+
+    from .tables import PLACEHOLDER
+
+    tag, allowed = qn(PLACEHOLDER), {qn(f"w:{name}") for name in _BLOCK_PARENTS}
+    found = set()
+    for part in parts:
+        if isinstance(part, XmlPart):
+            for el in part.element.iter(tag):
+                parent = el.getparent()
+                if parent is None or parent.tag not in allowed or el.get(qn("w:n")) not in blocks:
+                    return False
+                found.add(el.get(qn("w:n")))
+    return found == set(blocks)
+
+
+def _write_entry(z: zipfile.ZipFile, name: str, blob: bytes, blocks: dict[str, Block]) -> None:
+    """One zip entry; a placeholder in ``blob`` gets its block's XML, streamed in (never one string)."""
+    pieces = _PLACEHOLDER_BYTES.split(blob) if blocks else [blob]
+    if len(pieces) == 1:
+        z.writestr(name, blob)
+        return
+    info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    with z.open(info, "w") as f:
+        for n, piece in enumerate(pieces):
+            if n % 2 == 0:
+                f.write(piece)
+            else:
+                for chunk in blocks[piece.decode()].chunks():
+                    f.write(chunk)
 
 
 class _Saved:
@@ -167,7 +225,7 @@ class _Saved:
                           if part is not doc.part and part not in header_footer
                           and not part.content_type.endswith(("core-properties+xml", "footnotes+xml"))}
 
-    def prototype(self, saved: Path, parts: list[Any]) -> bytes:
+    def prototype(self, saved: io.BytesIO, parts: list[Any]) -> bytes:
         """The entries of the document python-docx saved to ``saved`` that every later render writes the same:
         the content types and package relationships (same parts), the unchanged parts and their relationships."""
         keep = {"[Content_Types].xml", "_rels/.rels"}

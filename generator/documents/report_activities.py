@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..core import lv
@@ -60,8 +61,14 @@ def participants(events: Sequence[dict[str, Any]]) -> str:
     for key, label in GROUPS:
         total = sum(num(e.get(key)) for e in events)
         if total:
-            parts.append(f"{label} — {fmt(total)}")
+            parts.append(f"{label} — {_fmt(total)}")
     return ", ".join(parts) if parts else "nav norādīti"
+
+
+@lru_cache(maxsize=4096)
+def _fmt(value: float) -> str:
+    """:func:`fmt` remembered: the annex writes the participants of every event (Babel formats slowly)."""
+    return fmt(value)
 
 
 def events_by_activity(ds: Dataset) -> dict[str | None, Events]:

@@ -14,7 +14,9 @@ give python-docx objects for tables that merge cells afterwards (the plan, the p
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any, cast
 
@@ -93,11 +95,11 @@ class Block:
     """
 
     def __init__(self) -> None:
-        self._items: list[str | Any] = []
+        self._items: list[bytes | Any] = []  # XML as UTF-8 (half the memory of a str with Latvian letters)
 
     def add_text(self, text: str = "", style: str | None = None) -> None:
         """A paragraph (``style`` by name, e.g. "Heading 2")."""
-        self._items.append(paragraph_xml(text, style))
+        self._items.append(paragraph_xml(text, style).encode("utf-8"))
 
     def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
         """A paragraph as a python-docx object, for content formatted afterwards."""
@@ -107,19 +109,53 @@ class Block:
 
     def add_xml(self, xml: str) -> None:
         """Body XML (``w:`` prefixed, no namespace declarations)."""
-        self._items.append(xml)
+        self._items.append(xml.encode("utf-8"))
 
     def add_element(self, element: Any) -> None:
         """A python-docx element (a ``w:tbl`` or ``w:p``) at the end of the body."""
         self._items.append(element)
 
+    def _xml(self) -> Iterator[bytes]:
+        for item in self._items:
+            yield item if isinstance(item, bytes) else etree.tostring(item, encoding="utf-8").replace(
+                _NSDECL_W.encode(), b"", 1)
+
     def __html__(self) -> str:
-        return "".join(item if isinstance(item, str)
-                       else etree.tostring(item, encoding="unicode").replace(_NSDECL_W, "", 1)
-                       for item in self._items)
+        """The body XML; while :func:`placeholders` is active, a placeholder element for it."""
+        blocks = _placeholders.get()
+        if blocks is None:
+            return str(self)
+        key = next((k for k, b in blocks.items() if b is self), str(len(blocks)))
+        blocks[key] = self
+        return f'<{PLACEHOLDER} w:n="{key}"/>'
 
     def __str__(self) -> str:
-        return self.__html__()
+        return b"".join(self._xml()).decode("utf-8")
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body XML in pieces, UTF-8, as it ends up in the document: docxtpl's render turns "{_{" into
+        "{{" (and "}_}", "{_%", "%_}" likewise) everywhere in the rendered XML, a block's text included."""
+        for xml in self._xml():
+            yield xml.replace(b"{_{", b"{{").replace(b"}_}", b"}}").replace(b"{_%", b"{%").replace(b"%_}", b"%}")
+
+
+#: The element a block stands as in a template while it renders (``w:`` prefixed).
+PLACEHOLDER = "w:pmpBlock"
+_placeholders: ContextVar[dict[str, Block] | None] = ContextVar("pmp_block_placeholders", default=None)
+
+
+@contextmanager
+def placeholders() -> Iterator[dict[str, Block]]:
+    """Blocks placed in a template while this is active render as ``<w:pmpBlock w:n="…"/>``, collected in
+    the dict it yields, for their XML to be written straight into the saved document instead of going
+    through docxtpl's rendering (jinja, regular expressions and a parse of the whole body, which for the
+    report's annex is megabytes of XML)."""
+    blocks: dict[str, Block] = {}
+    token = _placeholders.set(blocks)
+    try:
+        yield blocks
+    finally:
+        _placeholders.reset(token)
 
 
 LEVEL_FILL = "D9D9D9"
