@@ -105,18 +105,25 @@ def next_year_periods(cfg: Config, period: Period) -> Period | None:
     return nxt if nxt.plan_years & set(cfg.period.plan_years) else None
 
 
-def responsible_ids(cfg: Config) -> dict[int, set[str]]:
-    """``id()`` of each plan activity -> ids of the institutions responsible for it (resolved once for every
-    extract: resolving against every institution for every extract grows as S²)."""
-    return {id(act): {i.id for i in cfg.resolve_refs(act.responsible)} for act in cfg.plan.activities}
+class Roles:
+    """Each plan activity's institutions, resolved once for every extract (``Config.activities_for`` and
+    ``resolve_refs`` for every institution's extract grow as S²)."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.activities = [(act, {i.id for i in cfg.resolve_refs(act.responsible + act.involved)},
+                            {i.id for i in cfg.resolve_refs(act.responsible)}) for act in cfg.plan.activities]
+
+    def activities_for(self, inst_id: str, years: set[int] | None = None) -> list[tuple[Activity, bool]]:
+        """What ``Config.activities_for`` gives, each with whether the institution is responsible for it."""
+        return [(act, inst_id in responsible) for act, members, responsible in self.activities
+                if inst_id in members and (years is None or set(act.years) & years)]
 
 
-def extract_rows(cfg: Config, inst: Institution, nxt: Period,
-                 responsible: dict[int, set[str]] | None = None) -> list[list[str]]:
-    responsible = responsible if responsible is not None else responsible_ids(cfg)
+def extract_rows(cfg: Config, inst: Institution, nxt: Period, roles: Roles | None = None) -> list[list[str]]:
     rows = []
-    for act in cfg.activities_for(inst.id, set(nxt.plan_years) & set(cfg.period.plan_years)):
-        role = "atbildīgā" if inst.id in responsible[id(act)] else "iesaistītā"
+    for act, responsible in (roles or Roles(cfg)).activities_for(inst.id, set(nxt.plan_years)
+                                                                  & set(cfg.period.plan_years)):
+        role = "atbildīgā" if responsible else "iesaistītā"
         rows.append([act.number, capitalised(act.title), capitalised(act.expected_result) or "—", role,
                      tasks_text(act) or "—", funding_text(cfg, act) or "—"])
     return rows
@@ -127,14 +134,14 @@ def tasks_text(act: Activity) -> str:
 
 
 def extract_body(cfg: Config, inst: Institution, period: Period, nxt: Period | None,
-                 responsible: dict[int, set[str]] | None = None) -> tables.Block:
+                 roles: Roles | None = None) -> tables.Block:
     block = tables.Block()
     if nxt is None:
         years = cfg.period.plan_years
         block.add_text(f"Rīcības plāns {years[0]}.–{years[-1]}. gadam pēc {period.label} beidzas; "
                             "nākamajam periodam aktivitāšu nav.")
         return block
-    rows = extract_rows(cfg, inst, nxt, responsible)
+    rows = extract_rows(cfg, inst, nxt, roles)
     block.add_text(f"{inst.name}: PMP prevencijas rīcības plāna aktivitātes, par kurām iestāde ir atbildīga "
                         f"vai kurās tā iesaistīta {nxt.label} — iekļaušanai iestādes darba plānā.")
     if not rows:
@@ -156,15 +163,15 @@ def make_extracts(ws: Workspace, period: Period, today: date, only: str | None =
     nxt = next_year_periods(cfg, period)
     out = []
     renderer = generic_renderer(ws)
-    responsible = responsible_ids(cfg)
+    roles = Roles(cfg)
     for inst in cfg.institutions:
         if only is not None and inst.id != only:
             continue
-        if only is None and not cfg.activities_for(inst.id):
+        if only is None and not roles.activities_for(inst.id):
             continue
         label = nxt.label if nxt else period.label
         out.append(render_generic(ws, extract_path(ws, period, inst.id), "Izraksts no PMP prevencijas rīcības plāna",
                                   f"{inst.name} — {label}", today,
                                   f"{cfg.municipality.genitive} PMP rīcības plāna izraksts, {inst.name}",
-                                  partial(extract_body, cfg, inst, period, nxt, responsible), renderer))
+                                  partial(extract_body, cfg, inst, period, nxt, roles), renderer))
     return out
