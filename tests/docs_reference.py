@@ -12,15 +12,17 @@ from typing import Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from docx.table import Table, _Cell
 from lxml import etree
 
 from generator.documents.fit import fit_widths
 from generator.documents.render import jinja_env
+
+# Unchanged by the XML-text build: shared, not copied.
+from generator.documents.tables import min_height, scale, set_text, shade, vertical_text  # noqa: F401
 
 
 class Block:
@@ -101,49 +103,12 @@ def add_row(table: Table, texts: Sequence[str], *, bold: bool = False, fill: str
     return list(row.cells)
 
 
-def set_text(cell: _Cell, text: str, *, bold: bool = False, size: float = 8, center: bool = False) -> None:
-    """Replace a cell's content with ``text`` (lines split on "\\n" into paragraphs)."""
-    lines = str(text).split("\n")
-    first = cell.paragraphs[0]
-    for extra in cell.paragraphs[1:]:
-        extra._p.getparent().remove(extra._p)
-    for child in list(first._p):
-        if child.tag != qn("w:pPr"):
-            first._p.remove(child)
-    for n, line in enumerate(lines):
-        para = first if n == 0 else cell.add_paragraph()
-        para.paragraph_format.space_after = Pt(0)
-        para.paragraph_format.space_before = Pt(0)
-        if center:
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = para.add_run(line)
-        run.bold = bold
-        run.font.size = Pt(size)
 
 
-def shade(cell: _Cell, fill: str) -> None:
-    """Background colour of a cell (hex RGB)."""
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shd)
 
 
-def min_height(cells: list[_Cell], cm: float) -> None:
-    """Give the row of ``cells`` at least this height (rotated text and repeated headers need it)."""
-    tr_pr = cells[0]._tc.getparent().get_or_add_trPr()
-    el = OxmlElement("w:trHeight")
-    el.set(qn("w:val"), str(int(Cm(cm).twips)))
-    el.set(qn("w:hRule"), "atLeast")
-    tr_pr.append(el)
 
 
-def vertical_text(cell: _Cell) -> None:
-    """Text running bottom to top (year headers of a narrow "x" column, as in the seeds)."""
-    el = OxmlElement("w:textDirection")
-    el.set(qn("w:val"), "btLr")
-    cell._tc.get_or_add_tcPr().append(el)
 
 
 def spanning_row(table: Table, text: str, *, fill: str, bold: bool = True, center: bool = False) -> _Cell:
@@ -155,7 +120,9 @@ def spanning_row(table: Table, text: str, *, fill: str, bold: bool = True, cente
 
 
 def number_row(table: Table, groups: Sequence[int]) -> None:
-    """The column-number row: ``groups`` gives how many grid columns each number covers."""
+    """The column-number row: ``groups`` gives how many grid columns each number covers (the same text as
+    ``tables.number_row`` and :func:`merge_down` as ``tables.merge_down``: here they call this module's
+    :func:`add_row` and table objects)."""
     cells = add_row(table, [""] * len(table.columns), header=True, fill=HEADER_FILL, center=True)
     col = 0
     for n, span in enumerate(groups, start=1):
@@ -174,10 +141,6 @@ def merge_down(table: Table, col: int, first_row: int, last_row: int) -> None:
     set_text(merged, text, size=table._pmp_font)  # type: ignore[attr-defined]
 
 
-def scale(widths: Sequence[float], total_cm: float) -> list[float]:
-    """Scale relative column widths so they sum to ``total_cm``."""
-    s = sum(widths)
-    return [w * total_cm / s for w in widths]
 
 
 #: A table body row: ("row", cells), or a row spanning the table: ("level", [text]) or ("goal", [text]).
