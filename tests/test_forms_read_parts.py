@@ -82,3 +82,21 @@ def test_is_empty_strips_what_the_spaces_pattern_matches() -> None:
         ch = chr(code)
         assert is_empty(ch) == (not _SPACES.sub("", ch)), hex(code)
         assert is_empty(f"{ch}{ch} ") == (not _SPACES.sub("", f"{ch}{ch} ")), hex(code)
+
+
+def test_institution_index_follows_the_config(mini_ws: Workspace) -> None:
+    from generator.forms.fields import institution_by_id
+
+    cfg = mini_ws.config
+    for inst in cfg.institutions:
+        assert institution_by_id(cfg, inst.id) is cfg.institution(inst.id)
+    assert institution_by_id(cfg, "nav-tads") is None
+    first = cfg.institutions[0]
+    renamed = first.model_copy(update={"id": "jauns-id"})
+    other = cfg.model_copy(update={"institutions": [renamed, *cfg.institutions[1:]]})
+    assert institution_by_id(other, "jauns-id") is renamed and institution_by_id(other, first.id) is None
+    assert institution_by_id(cfg, first.id) is first
+    cfg.institutions.append(renamed)  # a list changed in place
+    assert institution_by_id(cfg, "jauns-id") is renamed
+    cfg.institutions.remove(first)
+    assert institution_by_id(cfg, first.id) is None

@@ -31,6 +31,7 @@ from .fields import (
     FormDef,
     Layout,
     TableSlot,
+    institution_by_id,
     layout,
 )
 from .locate import MAX_EXTRA_ROWS, LayoutProblem, Located, TablePlace, locate
@@ -350,9 +351,8 @@ def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormCon
             f"Veidlapas {form_id} versiju {meta.get('form_version')} vairs nevar nolasīt (pašreizējā versija "
             f"{form.version}). Pārnesiet datus uz jaunāko veidlapu, ko izsniedz izglītības pārvalde."))
         return None
-    try:
-        inst = cfg.institution(sub.institution or "")
-    except KeyError:
+    inst = institution_by_id(cfg, sub.institution or "")
+    if inst is None:
         sub.messages.append(_whole(f"Iestāde “{sub.institution}” nav konfigurācijā. Izmantojiet izglītības "
                                    "pārvaldes sagatavoto veidlapu."))
         return None
