@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 from types import FrameType
@@ -114,6 +113,8 @@ def status_cmd(period: int | None, as_json: bool) -> None:
     st = full_status(ws, per.year)
     returned = mail_status(ws, per.year)
     if as_json:
+        import json
+
         click.echo(json.dumps(status_json(st.rows, returned), ensure_ascii=False, indent=2))
     else:
         names = {i.id: i.name for i in ws.config.institutions}

@@ -3,17 +3,20 @@
 Everything a school, the board or the group reads goes through here, so that "30. novembrī", "21
 aktivitāte" and "12,5" are written one way. CLDR (through Babel) supplies the long date format, month
 names and the plural rule; Babel has no case forms of month names, so the genitive and locative are
-listed here.
+listed here. Babel is imported on first use: ``pmp --help`` and the commands that print no date or
+number do not pay for it.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, localcontext
+from functools import cache
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-from babel.plural import PluralRule
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from babel.plural import PluralRule
 
 LOCALE = "lv_LV"
 
@@ -23,16 +26,24 @@ MONTHS_GENITIVE = ("janvāra", "februāra", "marta", "aprīļa", "maija", "jūni
 MONTHS_LOCATIVE = ("janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā", "jūlijā", "augustā",
                    "septembrī", "oktobrī", "novembrī", "decembrī")
 
-# CLDR's Latvian plural categories: "one" (1, 21, 31, 101 … but not 11), "zero" (0, 10–20, 30 …),
-# "other". The noun agrees in the singular only with "one".
-_PLURAL = PluralRule({
-    "zero": "n % 10 = 0 or n % 100 = 11..19",
-    "one": "n % 10 = 1 and n % 100 != 11",
-})
+
+
+@cache
+def _plural() -> PluralRule:
+    """CLDR's Latvian plural categories: "one" (1, 21, 31, 101 … but not 11), "zero" (0, 10–20, 30 …),
+    "other". The noun agrees in the singular only with "one"."""
+    from babel.plural import PluralRule
+
+    return PluralRule({
+        "zero": "n % 10 = 0 or n % 100 = 11..19",
+        "one": "n % 10 = 1 and n % 100 != 11",
+    })
 
 
 def date_long(d: date) -> str:
     """Nominative long date: "2026. gada 30. novembris" (titles, signature lines)."""
+    from babel.dates import format_date
+
     return format_date(d, "long", locale=LOCALE)
 
 
@@ -53,7 +64,7 @@ def date_short(d: date) -> str:
 
 def is_singular(n: int) -> bool:
     """Whether a count takes the singular noun in Latvian (1, 21, 101 … but not 11, 111)."""
-    return _PLURAL(abs(int(n))) == "one"
+    return _plural()(abs(int(n))) == "one"
 
 
 def count(n: int, singular: str, plural: str) -> str:
@@ -67,6 +78,10 @@ def number(x: float | int | Decimal, decimals: int | None = None, group: bool = 
     ``decimals`` fixes the number of decimals (rounded); ``group`` separates thousands with a space
     ("1 200" — for documents; values echoed back to a school keep the digits as typed).
     """
+    from decimal import Decimal, localcontext
+
+    from babel.numbers import format_decimal
+
     value = Decimal(str(x)) if not isinstance(x, Decimal) else x
     if not value.is_finite():
         return str(x)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import WorkspaceError
-from .secret import ensure_secret
 
 if TYPE_CHECKING:  # pydantic is imported by the commands that read the config, not by `pmp --help`
     from .config import Config
@@ -23,6 +20,8 @@ DEFAULT_PRESET = "ludza"
 
 def resources_dir() -> Path:
     """Folder of the files shipped inside the package (presets, default templates)."""
+    from importlib import resources
+
     return Path(str(resources.files("generator") / "resources"))
 
 
@@ -70,6 +69,10 @@ class Workspace:
 
 def init_workspace(target: Path, preset: str = DEFAULT_PRESET) -> Workspace:
     """Create a workspace: config.toml from the preset, default templates, empty runtime folders."""
+    import shutil
+
+    from .secret import ensure_secret
+
     if preset not in PRESETS:
         raise WorkspaceError(f"nezināms paraugs \"{preset}\"; pieejami: {', '.join(PRESETS)}")
     target = target.expanduser().resolve()
