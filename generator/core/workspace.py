@@ -55,11 +55,32 @@ class Workspace:
 
     @cached_property
     def config(self) -> Config:
+        """config.toml, validated — or restored from the validated copy kept in ``.pmp`` when config.toml is
+        byte for byte what was validated then (see :mod:`.config_cache`)."""
         if not self.root.is_dir():
             raise WorkspaceError(f"darba vieta {self.root} nav atrasta")
-        from .config_check import load_config
+        from . import config_cache
+        from .config_check import config_from_bytes, read_config
 
-        return load_config(self.config_path)
+        source = read_config(self.config_path)
+        cfg = config_cache.restore(self, source)
+        if cfg is None:
+            cfg = config_from_bytes(self.config_path, source)
+            config_cache.store(self, source, cfg)
+        return cfg
+
+    @cached_property
+    def plain_config(self) -> Config:
+        """The config for commands that only read it (``pmp status``): restored from the validated copy in
+        ``.pmp`` as plain objects — the fields and lookups of :class:`Config`, not pydantic's ``model_*``
+        methods — without importing pydantic; :attr:`config` when that is loaded or there is no valid copy."""
+        if "config" in self.__dict__ or not self.root.is_dir():
+            return self.config
+        from . import config_cache
+        from .config_check import read_config
+
+        cfg = config_cache.restore(self, read_config(self.config_path), plain=True)
+        return self.config if cfg is None else cfg
 
     def template(self, name: str) -> Path:
         """A template from the workspace, falling back to the packaged default."""

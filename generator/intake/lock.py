@@ -25,8 +25,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
 
-import portalocker
-
 from ..core.errors import IntakeError, IntakeLocked
 from ..core.workspace import Workspace
 from ..store import secure_dir
@@ -76,6 +74,8 @@ def holder(ws: Workspace) -> str:
 
 def _take(lock: Path, wait: float | None) -> IO[bytes] | None:
     """Open and lock ``lock``; None when another process holds it past ``wait`` seconds (None = forever)."""
+    import portalocker  # here: ``pmp status`` lists the inbox (its lock files) without locking it
+
     try:
         fh = open(lock, "ab")  # "a": never truncates what another holder may rely on
     except OSError as e:
