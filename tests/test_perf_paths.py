@@ -54,6 +54,16 @@ def test_help_imports_no_heavy_library_and_stays_latvian() -> None:
         assert f"\n  {name} " in result.output
 
 
+def test_status_and_an_empty_ingest_import_no_heavy_library() -> None:
+    """What ``pmp status`` and ``pmp ingest`` import before a file or an invalid copy of the config needs
+    more (the restored config and its lookups, the intake and mail packages, the form definitions);
+    tests/test_config_cache.py runs both commands."""
+    code = ("import generator.core.config, generator.core.config_cache, generator.core.config_check\n"
+            "import generator.intake, generator.intake.status, generator.mail.status, generator.forms\n"
+            "import generator.intake.lock, generator.intake.recovery, generator.intake.taking")
+    assert _imported_by(code) == []
+
+
 def test_reading_a_workbook_does_not_import_the_writer() -> None:
     code = ("import generator.intake, generator.forms.reader\n"
             "from generator.intake.safety import assert_defusedxml\nassert_defusedxml()")

@@ -69,18 +69,23 @@ class Workspace:
             config_cache.store(self, source, cfg)
         return cfg
 
-    @cached_property
+    @property
     def plain_config(self) -> Config:
         """The config for commands that only read it (``pmp status``): restored from the validated copy in
         ``.pmp`` as plain objects — the fields and lookups of :class:`Config`, not pydantic's ``model_*``
         methods — without importing pydantic; :attr:`config` when that is loaded or there is no valid copy."""
         if "config" in self.__dict__ or not self.root.is_dir():
             return self.config
-        from . import config_cache
-        from .config_check import read_config
+        plain = self.__dict__.get("_plain_config")
+        if plain is None:
+            from . import config_cache
+            from .config_check import read_config
 
-        cfg = config_cache.restore(self, read_config(self.config_path), plain=True)
-        return self.config if cfg is None else cfg
+            plain = config_cache.restore(self, read_config(self.config_path), plain=True)
+            if plain is None:
+                return self.config
+            self.__dict__["_plain_config"] = plain
+        return plain
 
     def template(self, name: str) -> Path:
         """A template from the workspace, falling back to the packaged default."""

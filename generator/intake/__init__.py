@@ -75,11 +75,15 @@ class IngestSummary:
 
 def _pass(ws: Workspace, store: Store, limits: Limits, progress: Callable[[Result], None] | None,
           summary: IngestSummary) -> None:
-    from ..core.errors import DiskFull
-    from .process import Result, process_file
     from .taking import scan_inbox
 
     paths, summary.skipped = scan_inbox(ws.inbox)
+    if not paths:
+        return
+    # The per-file path (the reader, python-calamine, the validated config's models) when there is a file.
+    from ..core.errors import DiskFull
+    from .process import Result, process_file
+
     for path in paths:
         try:
             result = process_file(path, ws, store=store, limits=limits)
@@ -104,17 +108,20 @@ def ingest_once(ws: Workspace, progress: Callable[[Result], None] | None = None,
     """
     from ..store import open_store
     from .diskfull import disk_errors
-    from .held import retry_held
     from .lock import intake_lock
     from .recovery import recover
     from .safety import Limits, assert_defusedxml
 
     assert_defusedxml()
-    limits = limits or Limits.from_config(ws.config)
+    # One setting: read without pydantic when the workspace keeps the validated config (an empty inbox
+    # then costs no validation); each file's checks load the models (``ws.config``).
+    limits = limits or Limits.from_config(ws.plain_config)
     summary = IngestSummary()
     with intake_lock(ws, wait=lock_wait), open_store(ws) as store, disk_errors(ws):
         recover(ws, store)
         if retry:
+            from .held import retry_held
+
             for result in retry_held(ws, store, limits):
                 summary.results.append(result)
                 if progress is not None:
