@@ -59,9 +59,9 @@ class Figures:
     megabytes: float = 0.0
     generate_s: float = 0.0
     generate_cached: bool = False
-    python_s: float = 0.0  # bare `python -c pass`
-    help_s: float = 0.0
-    status_s: float = 0.0
+    python: Run | None = None  # bare `python -c pass` (best of 5: least wall and least CPU time)
+    help: Run | None = None
+    status: Run | None = None
     calamine: Run | None = None  # python-calamine reading every sheet of the same files, fresh process
     ingest_empty: Run | None = None  # `pmp ingest` with nothing to do: start-up and the fixed cost
     ingest: Run | None = None
@@ -73,9 +73,15 @@ class Figures:
 
     @property
     def per_file_ms(self) -> float:
-        """Ingest cost per file above its fixed cost (start-up, config, store)."""
+        """Ingest wall time per file above its fixed cost (start-up, config, store)."""
         assert self.ingest and self.ingest_empty
         return 1000 * max(self.ingest.wall_s - self.ingest_empty.wall_s, 0.0) / self.files
+
+    @property
+    def per_file_cpu_ms(self) -> float:
+        """The same in CPU time, which other processes on a shared machine stretch far less."""
+        assert self.ingest and self.ingest_empty
+        return 1000 * max(self.ingest.cpu_s - self.ingest_empty.cpu_s, 0.0) / self.files
 
 
 # ---- subprocesses --------------------------------------------------------------------------------
@@ -105,10 +111,11 @@ def run_measured(args: list[str], env: dict[str, str], log: Path) -> Run:
     return Run(data["wall_s"], data["cpu_s"], data["rss_mb"])
 
 
-def best_of(n: int, args: list[str], env: dict[str, str], log: Path) -> float:
-    """The least wall time of ``n`` runs: start-up times are short, so the noise of a loaded machine
-    only ever adds to them."""
-    return min(run_measured(args, env, log).wall_s for _ in range(n))
+def best_of(n: int, args: list[str], env: dict[str, str], log: Path) -> Run:
+    """The least wall time, least CPU time and least peak of ``n`` runs: start-up times are short, so
+    the noise of a loaded machine only ever adds to them."""
+    runs = [run_measured(args, env, log) for _ in range(n)]
+    return Run(min(r.wall_s for r in runs), min(r.cpu_s for r in runs), min(r.rss_mb for r in runs))
 
 
 CALAMINE_READ = """
@@ -177,11 +184,11 @@ def watch_latency(ws: Workspace, files: list[Workbook], period: Period, poll: bo
 
 
 # ---- one size ------------------------------------------------------------------------------------
-def measure(schools: int, args: argparse.Namespace, root: Path) -> Figures:
-    """Every figure for one S, measured back to back."""
+def measure(schools: int, args: argparse.Namespace, root: Path, tree: Path | None) -> Figures:
+    """Every figure for one S, measured back to back, running ``pmp`` from ``tree`` (None: this checkout)."""
     fig = Figures(schools)
     text = config_text(schools)
-    ws = make_workspace(root / f"S{schools}", text)
+    ws = make_workspace(root / f"S{schools}", text, tree)
     period = Period(args.period, ws.config.period.kind) if args.period else demo_period(ws, date.today())
     print(f"S = {schools}: {len(ws.config.institutions)} institutions, period {period.label}", flush=True)
     files, fig.generate_s, fig.generate_cached = generate(schools, args.seed, period, text, args.workers)
@@ -189,10 +196,10 @@ def measure(schools: int, args: argparse.Namespace, root: Path) -> Figures:
     fig.megabytes = sum(s.path.stat().st_size for s in files) / 1e6
     for s in files:  # the page cache holds every file for every reader alike
         s.path.read_bytes()
-    env, logs = child_env(ws, args.tree), ws.root
+    env, logs = child_env(ws, tree), ws.root
     print("  start-up …", flush=True)
-    fig.python_s = best_of(5, [sys.executable, "-c", "pass"], env, logs / "pass.log")
-    fig.help_s = best_of(5, pmp_args("--help"), env, logs / "help.log")
+    fig.python = best_of(5, [sys.executable, "-c", "pass"], env, logs / "pass.log")
+    fig.help = best_of(5, pmp_args("--help"), env, logs / "help.log")
     print("  python-calamine, pmp ingest …", flush=True)
     fig.calamine = run_measured([sys.executable, "-c", CALAMINE_READ, *(str(s.path) for s in files)], env,
                                 logs / "calamine.log")
@@ -202,14 +209,14 @@ def measure(schools: int, args: argparse.Namespace, root: Path) -> Figures:
     fig.accepted = store_counts(ws).get("accepted", 0)
     if fig.accepted != len(files):
         raise SystemExit(f"only {fig.accepted} of {len(files)} accepted; see {logs / 'ingest.log'}")
-    fig.status_s = best_of(5, pmp_args("status"), env, logs / "status.log")
+    fig.status = best_of(5, pmp_args("status"), env, logs / "status.log")
     if not args.no_build:
         print("  pmp build …", flush=True)
         fig.build_imports = run_measured([sys.executable, "-c", BUILD_IMPORTS], env, logs / "imports.log")
         fig.build = run_measured(pmp_args("build", "--period", str(period.year)), env, logs / "build.log")
         print("  pmp build, every F1 missing …", flush=True)
-        mws = make_workspace(root / f"S{schools}-noF1", text)
-        menv = child_env(mws, args.tree)
+        mws = make_workspace(root / f"S{schools}-noF1", text, tree)
+        menv = child_env(mws, tree)
         stage([s for s in files if s.form != "F1"], mws.inbox)
         run_measured(pmp_args("ingest"), menv, mws.root / "ingest.log")
         fig.build_missing = run_measured(pmp_args("build", "--period", str(period.year)), menv,
@@ -218,8 +225,8 @@ def measure(schools: int, args: argparse.Namespace, root: Path) -> Figures:
         sample = random.Random(args.seed).sample(files, min(args.watch_files, len(files)))
         for mode, poll in (("native", False), ("poll", True)):
             print(f"  pmp watch ({mode}) × {len(sample)} files …", flush=True)
-            wws = make_workspace(root / f"S{schools}-watch-{mode}", text)
-            fig.watch[mode] = watch_latency(wws, sample, period, poll, args.seed, args.tree)
+            wws = make_workspace(root / f"S{schools}-watch-{mode}", text, tree)
+            fig.watch[mode] = watch_latency(wws, sample, period, poll, args.seed, tree)
     return fig
 
 
@@ -238,6 +245,10 @@ def _run(r: Run | None, files: int = 0) -> str:
     return f"{r.wall_s:6.2f} s (CPU {r.cpu_s:.2f}){rate}, {r.rss_mb:.0f} MB"
 
 
+def _quick(r: Run | None) -> str:
+    return "not run" if r is None else f"{r.wall_s:6.3f} s (CPU {r.cpu_s:.3f}), {r.rss_mb:.0f} MB"
+
+
 def table(figs: list[Figures]) -> str:
     """The figures side by side, one column per S."""
     def watch(f: Figures, mode: str) -> str:
@@ -249,13 +260,14 @@ def table(figs: list[Figures]) -> str:
     rows: list[tuple[str, list[str]]] = [
         ("workbooks F1+F2 (MB)", [f"{f.files} ({f.megabytes:.1f} MB)" for f in figs]),
         ("generation", [f"{'cached' if f.generate_cached else f'{f.generate_s:.1f} s'}" for f in figs]),
-        ("python -c pass (best of 5)", [f"{f.python_s:6.3f} s" for f in figs]),
-        ("pmp --help (best of 5)", [f"{f.help_s:6.3f} s" for f in figs]),
-        ("pmp status (best of 5)", [f"{f.status_s:6.3f} s" for f in figs]),
+        ("python -c pass (best of 5)", [_quick(f.python) for f in figs]),
+        ("pmp --help (best of 5)", [_quick(f.help) for f in figs]),
+        ("pmp status (best of 5)", [_quick(f.status) for f in figs]),
         ("python-calamine read", [_run(f.calamine, f.files) for f in figs]),
         ("pmp ingest, empty inbox", [_run(f.ingest_empty) for f in figs]),
         ("pmp ingest", [_run(f.ingest, f.files) for f in figs]),
-        ("  per file above fixed cost", [f"{f.per_file_ms:6.2f} ms" for f in figs]),
+        ("  per file above fixed cost", [f"{f.per_file_ms:6.2f} ms (CPU {f.per_file_cpu_ms:.2f} ms)"
+                                         if f.ingest else "not run" for f in figs]),
         ("import build's libraries", [_run(f.build_imports) for f in figs]),
         ("pmp build", [_run(f.build) for f in figs]),
         ("pmp build, every F1 missing", [_run(f.build_missing) for f in figs]),
@@ -288,8 +300,10 @@ def verdicts(figs: list[Figures]) -> list[str]:
         if f.calamine and f.ingest and f.schools in (101, 600):
             out.append(_line(s, "pmp ingest ÷ python-calamine read", *_ratio(f.ingest, f.calamine)[:1], 3, "×",
                              _ratio(f.ingest, f.calamine)[1]))
-        out.append(_line(s, "pmp --help ÷ python -c pass", f.help_s / f.python_s, 5, "×"))
-        out.append(_line(s, "pmp status ÷ python -c pass", f.status_s / f.python_s, 5, "×"))
+        for label, run in (("--help", f.help), ("status", f.status)):
+            if run and f.python:
+                out.append(_line(s, f"pmp {label} ÷ python -c pass", *_ratio(run, f.python)[:1], 5, "×",
+                                 _ratio(run, f.python)[1]))
         if f.build and f.build_imports and f.schools >= 600:
             out.append(_line(s, "pmp build ÷ importing its libraries", _ratio(f.build, f.build_imports)[0], 3, "×",
                              _ratio(f.build, f.build_imports)[1]))
@@ -304,8 +318,9 @@ def verdicts(figs: list[Figures]) -> list[str]:
     done = [f for f in figs if f.ingest and f.ingest_empty]
     if len(done) >= 2 and done[0].per_file_ms > 0:
         lo, hi = done[0], done[-1]
+        cpu = hi.per_file_cpu_ms / lo.per_file_cpu_ms if lo.per_file_cpu_ms else None
         out.append(_line(f"{lo.schools}→{hi.schools}", "per-file ingest cost, ratio", hi.per_file_ms / lo.per_file_ms,
-                         1.1, "×"))
+                         1.1, "×", cpu))
     built = [f for f in figs if f.build and f.build_imports]
     if len(built) >= 3:  # linear: the cost of one more school stays the same as S grows
         marg = [(b.build.wall_s - a.build.wall_s) / (b.schools - a.schools)  # type: ignore[union-attr]
@@ -314,6 +329,40 @@ def verdicts(figs: list[Figures]) -> list[str]:
             out.append(_line(f"{built[0].schools}→{built[-1].schools}", "build seconds per school, last ÷ first step",
                              marg[-1] / marg[0], 1.25, "×"))
     return out
+
+
+def comparison(before: list[Figures], after: list[Figures]) -> str:
+    """After ÷ before for every figure both runs have, one column per S (wall time; CPU time beside)."""
+    def pair(a: Run | None, b: Run | None) -> str:
+        if a is None or b is None or not a.wall_s or not a.cpu_s:
+            return "—"
+        return f"{b.wall_s / a.wall_s:5.2f} × (CPU {b.cpu_s / a.cpu_s:.2f} ×), RSS {b.rss_mb / a.rss_mb:.2f} ×"
+
+    def watch(a: Figures, b: Figures, mode: str) -> str:
+        wa, wb = a.watch.get(mode), b.watch.get(mode)
+        return f"{wb['median_s'] / wa['median_s']:5.2f} ×" if wa and wb else "—"
+
+    def per_file(a: Figures, b: Figures) -> str:
+        if not (a.ingest and b.ingest and a.per_file_ms and a.per_file_cpu_ms):
+            return "—"
+        return f"{b.per_file_ms / a.per_file_ms:5.2f} × (CPU {b.per_file_cpu_ms / a.per_file_cpu_ms:.2f} ×)"
+
+    rows: list[tuple[str, list[str]]] = [
+        ("pmp --help", [pair(a.help, b.help) for a, b in zip(before, after, strict=True)]),
+        ("pmp status", [pair(a.status, b.status) for a, b in zip(before, after, strict=True)]),
+        ("pmp ingest, empty inbox", [pair(a.ingest_empty, b.ingest_empty) for a, b in zip(before, after, strict=True)]),
+        ("pmp ingest", [pair(a.ingest, b.ingest) for a, b in zip(before, after, strict=True)]),
+        ("  per file above fixed cost", [per_file(a, b) for a, b in zip(before, after, strict=True)]),
+        ("pmp build", [pair(a.build, b.build) for a, b in zip(before, after, strict=True)]),
+        ("pmp build, every F1 missing", [pair(a.build_missing, b.build_missing)
+                                         for a, b in zip(before, after, strict=True)]),
+        ("watch native, median", [watch(a, b, "native") for a, b in zip(before, after, strict=True)]),
+        ("watch polling 1 s, median", [watch(a, b, "poll") for a, b in zip(before, after, strict=True)]),
+    ]
+    width = max(30, *(len(c) for _, cells in rows for c in cells)) + 2
+    lines = ["".ljust(30) + "".join(f"S = {f.schools}".ljust(width) for f in after)]
+    lines += [label.ljust(30) + "".join(c.ljust(width) for c in cells) for label, cells in rows]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -326,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for generation")
     parser.add_argument("--tree", type=Path, default=None,
                         help="run pmp from this checkout (PYTHONPATH), e.g. a worktree of main for 'before'")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="also run pmp from this checkout (e.g. main before a change), each S right before "
+                             "the run of this code, and print after ÷ before")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark workspaces")
     args = parser.parse_args(argv)
@@ -333,7 +385,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {info['cores']} cores, Python {info['python']}, {info['platform']}", flush=True)
     root = Path(tempfile.mkdtemp(prefix="pmp-bench-ws-"))
     try:
-        figs = [measure(s, args, root) for s in args.schools]
+        base: list[Figures] = []
+        figs: list[Figures] = []
+        for s in args.schools:  # the two runs of one S back to back, so they see the same machine
+            if args.baseline:
+                base.append(measure(s, args, root / "baseline", args.baseline))
+            figs.append(measure(s, args, root / "current", args.tree))
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -341,14 +398,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {info['cores']} cores, Python {info['python']}, {info['platform']}; load average "
           f"at start {info['load_at_start']}, at end {machine()['load_at_start']}"
           + (f"; pmp from {args.tree}" if args.tree else ""))
+    if base:
+        print(f"\nBaseline: pmp from {args.baseline}")
+        print(table(base))
+        print("\nTargets (issue 15) for the baseline:")
+        print("\n".join(verdicts(base)))
+        print(f"\nThis code{f' (pmp from {args.tree})' if args.tree else ''}:")
     print(table(figs))
     print("\nTargets (issue 15), each ratio measured side by side in this run:")
     print("\n".join(verdicts(figs)))
+    if base:
+        print("\nThis code ÷ baseline, measured back to back for each S (below 1: faster or smaller):")
+        print(comparison(base, figs))
     if args.keep:
         print(f"\nWorkspaces kept in {root}")
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "figures": [asdict(f) for f in figs]}, indent=2),
-                             encoding="utf-8")
+        args.json.write_text(json.dumps({"machine": info, "figures": [asdict(f) for f in figs],
+                                         "baseline": [asdict(f) for f in base]}, indent=2), encoding="utf-8")
     return 0
 
 

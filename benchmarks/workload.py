@@ -12,6 +12,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import tomllib
@@ -66,11 +68,18 @@ def config_text(schools: int) -> str:
     return text
 
 
-def make_workspace(root: Path, text: str) -> Workspace:
-    """A fresh workspace in ``root`` (deleted first) with the synthetic config.toml."""
+def make_workspace(root: Path, text: str, tree: Path | None = None) -> Workspace:
+    """A fresh workspace in ``root`` (deleted first) with the synthetic config.toml. With ``tree``, it is
+    made by that checkout's ``pmp init`` (its own templates), as a board on that version would have it."""
     if root.exists():
         shutil.rmtree(root)
-    ws = init_workspace(root, DEFAULT_PRESET)
+    if tree is None:
+        init_workspace(root, DEFAULT_PRESET)
+    else:
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        subprocess.run([sys.executable, "-m", "generator", "init", "--preset", DEFAULT_PRESET, str(root)],
+                       env=env, cwd=tree, check=True, capture_output=True)
+    ws = Workspace(root)
     ws.config_path.write_text(text, encoding="utf-8")
     return Workspace(ws.root)
 
