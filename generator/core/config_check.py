@@ -7,7 +7,6 @@ Each problem is one line starting with the key path, e.g.
 from __future__ import annotations
 
 import io
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -213,6 +212,8 @@ def load_config(path: Path) -> Config:
 
 def config_from_bytes(path: Path, source: bytes) -> Config:
     """Validate the bytes ``source`` read from config.toml at ``path`` (named in the messages)."""
+    import tomllib  # here: a command that restores the kept config parses no TOML
+
     try:
         # As Path.read_text reads it: UTF-8, universal newlines.
         data = tomllib.loads(io.TextIOWrapper(io.BytesIO(source), encoding="utf-8").read())

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -102,6 +101,8 @@ def _held(lock: Path, ws: Workspace, wait: float | None, refused: str) -> Iterat
         info = holder_info(lock)
         raise IntakeLocked(refused.format(inbox=lock.parent, **info))
     try:
+        import socket  # only here: ``pmp status`` imports this module for the lock files' names
+
         note = {"workspace": str(ws.root), "host": socket.gethostname(), "pid": os.getpid()}
         _holder_path(lock).write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
         yield
