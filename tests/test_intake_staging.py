@@ -42,11 +42,11 @@ def _during_read(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]) ->
     real = process.read_submission
     done: list[bool] = []
 
-    def reading(path: Path, cfg: Any) -> Any:
+    def reading(path: Path, cfg: Any, *more: Any) -> Any:
         if not done:
             done.append(True)
             action()
-        return real(path, cfg)
+        return real(path, cfg, *more)
 
     monkeypatch.setattr(process, "read_submission", reading)
 

@@ -5,7 +5,8 @@ string and does not give the workbook's defined names. Both come from the packag
 ``xl/workbook.xml`` (sheet names, states and workbook-level defined names) is small and parsed whole;
 a worksheet part is scanned for error cells only when its bytes contain an error-typed cell at all, so a
 normal sheet costs one substring search. Every part is parsed through defusedxml: a DTD or entity
-declaration is refused, never expanded.
+declaration is refused, never expanded. A caller that has already decompressed the parts (the intake's
+bound stage reads each one whole) hands their bytes over, and they are not decompressed again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -67,17 +69,21 @@ class Package:
     sheet_parts: dict[str, str] = field(default_factory=dict)
     #: Workbook-level defined names (sheet-local ones such as print titles are left out) -> formula text.
     names: dict[str, str] = field(default_factory=dict)
+    #: Parts already decompressed by the caller (name -> the part's bytes, exactly as in the zip).
+    parts: Mapping[str, bytes] = field(default_factory=dict)
 
     def error_cells(self, sheet: str) -> dict[tuple[int, int], CellError]:
         """Error cells of ``sheet`` as {(row, column): error}, both 1-based; {} for an unknown sheet."""
         part = self.sheet_parts.get(sheet)
         if part is None:
             return {}
-        try:
-            with self.zf.open(part) as fh:
-                data = fh.read()
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as e:
-            raise PackageError(f"sheet part {part} unreadable") from e
+        data = self.parts.get(part)
+        if data is None:
+            try:
+                with self.zf.open(part) as fh:
+                    data = fh.read()
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as e:
+                raise PackageError(f"sheet part {part} unreadable") from e
         if not any(quoted in data for quoted in _ERROR_VALUES):  # a plain substring search: cheap
             return {}
         return _scan_errors(data)
@@ -125,12 +131,15 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        with zf.open(name) as fh:
-            data = fh.read(MAX_WORKBOOK_XML + 1)
-    except KeyError as e:
-        raise PackageError(f"{name} missing", missing=True) from e
+def _read_part(zf: zipfile.ZipFile, name: str, parts: Mapping[str, bytes]) -> bytes:
+    if name in parts:
+        data = parts[name][: MAX_WORKBOOK_XML + 1]
+    else:
+        try:
+            with zf.open(name) as fh:
+                data = fh.read(MAX_WORKBOOK_XML + 1)
+        except KeyError as e:
+            raise PackageError(f"{name} missing", missing=True) from e
     if len(data) > MAX_WORKBOOK_XML:
         raise PackageError(f"{name} larger than {MAX_WORKBOOK_XML} bytes")
     return data
@@ -178,27 +187,30 @@ def _prolog_declares_dtd(fh: Any) -> bool:
             return False
 
 
-def _check_no_dtd(zf: zipfile.ZipFile) -> None:
+def _check_no_dtd(zf: zipfile.ZipFile, parts: Mapping[str, bytes]) -> None:
     for info in zf.infolist():
         if info.filename.lower().endswith((".xml", ".rels")):
-            with zf.open(info) as fh:
+            known = parts.get(info.filename)
+            with io.BytesIO(known) if known is not None else zf.open(info) as fh:
                 if _prolog_declares_dtd(fh):
                     raise PackageError(f"{info.filename} declares a DTD")
 
 
-def open_package(path: Path) -> Package:
+def open_package(path: Path, parts: Mapping[str, bytes] | None = None) -> Package:
     """Sheet parts and defined names of the workbook at ``path``; :class:`PackageError` when unreadable.
 
-    The package stays open for :meth:`Package.error_cells` until :meth:`Package.close`.
+    ``parts``: parts of this very file already decompressed (name -> bytes), read from there instead of
+    the zip. The package stays open for :meth:`Package.error_cells` until :meth:`Package.close`.
     """
+    parts = parts or {}
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as e:
         raise PackageError("not a readable zip") from e
     try:
-        _check_no_dtd(zf)
-        book = _parse(_read_part(zf, "xl/workbook.xml"), "workbook.xml")
-        rels = _parse(_read_part(zf, "xl/_rels/workbook.xml.rels"), "workbook.xml.rels")
+        _check_no_dtd(zf, parts)
+        book = _parse(_read_part(zf, "xl/workbook.xml", parts), "workbook.xml")
+        rels = _parse(_read_part(zf, "xl/_rels/workbook.xml.rels", parts), "workbook.xml.rels")
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as e:
         zf.close()
         raise PackageError("not a readable zip") from e
@@ -211,7 +223,7 @@ def open_package(path: Path) -> Package:
         # Targets are relative to xl/ unless absolute ("/xl/worksheets/sheet1.xml").
         resolved = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         targets[rel.get("Id")] = resolved
-    pkg = Package(zf)
+    pkg = Package(zf, parts=parts)
     for sheet in book.iter(f"{_MAIN}sheet"):
         name, rid = sheet.get("name"), sheet.get(f"{_REL}id")
         if name is not None and rid in targets:

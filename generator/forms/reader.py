@@ -12,6 +12,7 @@ package XML through defusedxml (``package.py``), at a cost bounded by the small 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,8 @@ def _cell(value: Any) -> Any:
 class _Book:
     """One workbook opened for reading: calamine for cell values, the package XML for the rest."""
 
-    def __init__(self, path: Path) -> None:
-        self.package: Package = open_package(path)
+    def __init__(self, path: Path, parts: Mapping[str, bytes] | None = None) -> None:
+        self.package: Package = open_package(path, parts)
         try:
             self.calamine = CalamineWorkbook.from_path(str(path))
         except BaseException:
@@ -342,8 +343,11 @@ def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormCon
     return form, FormContext(cfg, Period(sub.period, cfg.period.kind), inst)
 
 
-def read_submission(path: Path, cfg: Config) -> Submission:
+def read_submission(path: Path, cfg: Config, parts: Mapping[str, bytes] | None = None) -> Submission:
     """Read and validate a filled workbook. Never raises for bad content: problems become messages.
+
+    ``parts``: XML parts of this very file already decompressed (name -> bytes; the intake's bound
+    stage hands over what it read), so they are not decompressed again.
 
     Any other exception is a fault of ours, not the sender's (broken XML is a parser error, handled
     here; the intake's bound stage has checked every part is well-formed, bounded XML even before): it
@@ -352,7 +356,7 @@ def read_submission(path: Path, cfg: Config) -> Submission:
     """
     sub = Submission(None, None, None, None, None)
     try:
-        wb = _Book(path)
+        wb = _Book(path, parts)
     except PackageError as e:
         sub.messages.append(_whole(NOT_OURS if e.missing else NOT_XLSX))
         return sub

@@ -141,6 +141,8 @@ class Job:
     reason: str | None = None  # why it is refused before reading
     sub: Submission | None = None
     personal: bool = False
+    #: XML parts the bound stage read whole (name -> bytes), handed to the reader and then dropped.
+    parts: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def sha(self) -> str:
@@ -287,7 +289,7 @@ def bound_work(job: Job, limits: Limits) -> None:
     """Refuse a workbook whose sheets would cost more than any form (rows, columns, cells, strings)."""
     if job.reason is not None:
         return
-    job.reason, counts = bound(job.staged.copy, limits)
+    job.reason, counts = bound(job.staged.copy, limits, job.parts)
     personal_sheets = {s.name for f in PERSONAL_FORMS if f in FORMS for s in FORMS[f].sheets}
     job.personal = bool(personal_sheets & set(counts.sheet_names))
 
@@ -296,7 +298,8 @@ def read(job: Job, ws: Workspace) -> None:
     """The forms' reader on the staged copy. The bound stage has made sure every part is well-formed
     and small, so anything it raises is a fault of ours (and holds the file)."""
     if job.reason is None:
-        job.sub = read_submission(job.staged.copy, ws.config)
+        job.sub = read_submission(job.staged.copy, ws.config, job.parts)
+        job.parts.clear()  # read: the bytes are not needed any more
 
 
 # ---- decide ------------------------------------------------------------------------------------------
