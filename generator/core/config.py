@@ -343,3 +343,8 @@ class ConfigLookups:
             self._members = (key, [frozenset(i.id for i in self.resolve_refs(a.responsible + a.involved))
                                    for a in acts])
         return self._members[1]
+
+
+#: The lookups each model takes (the models in :mod:`.config_model`, the plain objects of :mod:`.config_cache`).
+LOOKUPS: dict[str, type] = {"Config": ConfigLookups, "Institution": InstitutionLookups, "Target": TargetLookups,
+                            "IndicatorRow": IndicatorRowLookups, "Indicator": IndicatorLookups}

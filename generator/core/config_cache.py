@@ -25,15 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .config import (
-    MODEL_NAMES,
-    ConfigLookups,
-    IndicatorLookups,
-    IndicatorRowLookups,
-    InstitutionKind,
-    InstitutionLookups,
-    TargetLookups,
-)
+from .config import LOOKUPS, MODEL_NAMES, InstitutionKind
 
 if TYPE_CHECKING:
     from .config import Config
@@ -46,8 +38,6 @@ _VALIDATING = ("config.py", "config_model.py", "config_check.py", "config_cache.
 #: Libraries that take part in validation (pydantic) or in the values (Babel formats a target's number).
 _LIBRARIES = (("pydantic", "version.py"), ("babel", "__init__.py"))
 _ENUMS: dict[str, type[Enum]] = {"InstitutionKind": InstitutionKind}
-_LOOKUPS: dict[str, type] = {"Config": ConfigLookups, "Institution": InstitutionLookups, "Target": TargetLookups,
-                             "IndicatorRow": IndicatorRowLookups, "Indicator": IndicatorLookups}
 
 
 def cache_path(ws: Workspace) -> Path:
@@ -151,7 +141,7 @@ class _Plain:
 def _plain_classes() -> dict[str, type]:
     out: dict[str, type] = {}
     for name in MODEL_NAMES:
-        bases = (_LOOKUPS[name], _Plain) if name in _LOOKUPS else (_Plain,)
+        bases = (LOOKUPS[name], _Plain) if name in LOOKUPS else (_Plain,)
         out[name] = type(name, bases, {"__module__": __name__, "_members": None} if name == "Config"
                          else {"__module__": __name__})
     return out
