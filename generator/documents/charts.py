@@ -24,6 +24,7 @@ ASSESSMENT_COLOURS = {ACHIEVED: "#2e7d32", PROGRESSING: "#f9a825", LAGGING: "#c6
 def _png(fig: Figure) -> io.BytesIO:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    fig.clear()  # the drawing's artists are not kept until the next cyclic collection
     buf.seek(0)
     return buf
 

@@ -11,11 +11,12 @@ and meeting records about children) are never part of it. Every text from a work
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -24,7 +25,6 @@ from ..core.safe import safe_text
 from ..core.workspace import Workspace
 from ..forms.definitions import FORMS
 from ..forms.fields import OTHER_ACTIVITY, Field, FormContext, FormDef, Section, Table
-from .common import institution_name
 from .dataset import Dataset
 
 #: Forms about individual children: their data never enters the consolidated workbook.
@@ -55,23 +55,6 @@ def _nested(data: dict[str, Any], key: str) -> Any:
     for part in key.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value
-
-
-def _shown(value: Any, f: Field, ctx: FormContext | None) -> Any:
-    """A stored value as a cell: choice values by their labels, texts made formula-safe.
-
-    ``ctx`` is None for an institution no longer in config.toml (its data is still shown, unlabelled).
-    """
-    if f.kind == "choice" and f.choices and ctx is not None:
-        labels = dict(ctx.choices(f.choices))
-        if value is None:
-            return OTHER_ACTIVITY if f.choices == "activities" else None
-        value = labels.get(value, value)
-    if isinstance(value, bool):
-        return "jā" if value else "nē"
-    if isinstance(value, int | float) or value is None:
-        return value
-    return safe_text(str(value))
 
 
 def _headers(fields: list[tuple[Field, str]]) -> list[str]:
@@ -145,46 +128,96 @@ def _sheet_name(wb: Workbook, form_id: str, title: str) -> str:
     return name
 
 
-def _write_sheet(wb: Workbook, name: str, headers: list[str], rows: list[list[Any]]) -> None:
+def _write_sheet(wb: Workbook, name: str, headers: list[str], rows: Iterable[list[Any]]) -> None:
+    """One sheet of a write-only workbook: styled headers, then the rows as they come (none is kept)."""
     ws = wb.create_sheet(name)
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E7E6E6")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        ws.append(row)
     for n, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(n)].width = min(40, max(10, len(header) + 2))
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, ws.max_row)}"
+    head = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E7E6E6")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        head.append(cell)
+    ws.append(head)
+    count = 1
+    for row in rows:
+        ws.append(row)
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count}"
+
+
+class _Labels:
+    """Per institution of one form: its form context, the lead columns and each dropdown's labels, built
+    once (not once per cell)."""
+
+    def __init__(self, cfg: Config, ds: Dataset, form_id: str) -> None:
+        self.cfg, self.ds, self.form_id = cfg, ds, form_id
+        self.known = {i.id: i for i in cfg.institutions}
+        self.received = ds.received.get(form_id, {})
+        self._contexts: dict[str, FormContext | None] = {}
+        self._choices: dict[tuple[str, str], dict[Any, str]] = {}
+
+    def context(self, inst: str) -> FormContext | None:
+        if inst not in self._contexts:
+            known = self.known.get(inst)
+            self._contexts[inst] = FormContext(self.cfg, self.ds.period, known) if known is not None else None
+        return self._contexts[inst]
+
+    def lead(self, inst: str) -> list[Any]:
+        rec = self.received.get(inst) or self.received.get("")
+        name = self.known[inst].name if inst in self.known else inst
+        return [name, inst, rec.version if rec else None, rec.received_at if rec else ""]
+
+    def shown(self, value: Any, f: Field, inst: str) -> Any:
+        """A stored value as a cell: choice values by their labels, texts made formula-safe.
+
+        An institution no longer in config.toml has no context: its data is still shown, unlabelled.
+        """
+        if f.kind == "choice" and f.choices:
+            ctx = self.context(inst)
+            if ctx is not None:
+                key = (inst, f.choices)
+                labels = self._choices.get(key)
+                if labels is None:
+                    labels = self._choices[key] = dict(ctx.choices(f.choices))
+                if value is None:
+                    return OTHER_ACTIVITY if f.choices == "activities" else None
+                value = labels.get(value, value)
+        if isinstance(value, bool):
+            return "jā" if value else "nē"
+        if isinstance(value, int | float) or value is None:
+            return value
+        return safe_text(str(value))
+
+
+def _form_sheets(cfg: Config, ds: Dataset, form: FormDef) -> Iterator[tuple[str, list[str], Iterator[list[Any]]]]:
+    """Title, headers and rows (generated as they are written) of a form's sheets."""
+    items = sorted(form_data(ds, cfg, form.form_id).items())
+    labels = _Labels(cfg, ds, form.form_id)
+    singles = _section_fields(form)
+    if singles:
+        rows = (labels.lead(inst) + [labels.shown(_nested(data, f.key), f, inst) for f, _ in singles]
+                for inst, data in items)
+        yield form.title, LEAD + _headers(singles), rows
+    for table, title in _tables(form):
+        def table_rows(table: Table = table) -> Iterator[list[Any]]:
+            for inst, data in items:
+                lead = labels.lead(inst)
+                for row in _table_rows(table, data, labels.context(inst)):
+                    yield lead + [labels.shown(_cell_value(row, f), f, inst) for f in table.columns]
+
+        yield title, LEAD + _headers([(f, table.title) for f in table.columns]), table_rows()
 
 
 def build_consolidated(cfg: Config, ds: Dataset) -> Workbook:
-    """The workbook: for each form, a sheet of its single fields and a sheet per table."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    """The workbook (write-only: each sheet's rows are written as they are made, so nothing per
+    institution is held): for each form, a sheet of its single fields and a sheet per table."""
+    wb = Workbook(write_only=True)
     for form in consolidated_forms():
-        items = sorted(form_data(ds, cfg, form.form_id).items())
-        known = {i.id: i for i in cfg.institutions}
-        contexts = {inst: FormContext(cfg, ds.period, known[inst]) if inst in known else None
-                    for inst, _ in items}
-
-        def lead(inst: str, form_id: str = form.form_id) -> list[Any]:
-            rec = ds.received.get(form_id, {}).get(inst) or ds.received.get(form_id, {}).get("")
-            return [institution_name(cfg, inst), inst, rec.version if rec else None,
-                    rec.received_at if rec else ""]
-
-        singles = _section_fields(form)
-        if singles:
-            rows = [lead(inst) + [_shown(_nested(data, f.key), f, contexts[inst]) for f, _ in singles]
-                    for inst, data in items]
-            _write_sheet(wb, _sheet_name(wb, form.form_id, form.title), LEAD + _headers(singles), rows)
-        for table, title in _tables(form):
-            rows = [lead(inst) + [_shown(_cell_value(row, f), f, contexts[inst]) for f in table.columns]
-                    for inst, data in items
-                    for row in _table_rows(table, data, contexts[inst])]
-            headers = LEAD + _headers([(f, table.title) for f in table.columns])
+        for title, headers, rows in _form_sheets(cfg, ds, form):
             _write_sheet(wb, _sheet_name(wb, form.form_id, title), headers, rows)
     return wb
 

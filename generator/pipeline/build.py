@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,7 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
                     progress: Progress, result: BuildResult) -> None:
     """The report, the plan and the consolidated workbook (plus PDFs when asked)."""
     cfg = ws.config
+    progress = _collecting(progress)
     progress("Gada pārskats …")
     report = make_report(ws, period, ds, today)
     progress("Rīcības plāns …")
@@ -73,6 +75,18 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
                     break
 
 
+def _collecting(progress: Progress) -> Progress:
+    """``progress`` that first frees what the previous document left: python-docx's package and parts
+    refer to each other, so a rendered document's XML trees (megabytes of lxml memory that Python's own
+    allocation counts do not show) wait for the cyclic collector, which at its own pace let them pile
+    up over several documents."""
+    def say(msg: str) -> None:
+        gc.collect()
+        progress(msg)
+
+    return say
+
+
 def build(ws: Workspace, period: Period, today: date, pdf: bool = False,
           progress: Progress | None = None) -> BuildResult:
     """Ingest, completeness and reminders, then every document of the period. A full disk is reported
@@ -96,12 +110,30 @@ def _build(ws: Workspace, period: Period, today: date, pdf: bool, progress: Prog
     result.attention = attention_lines(ws, period.year)
     ds = load_dataset(ws, period)
     result.missing = missing_forms(cfg, ds)
+    result.reminders = write_reminders(ws, period, result.missing, say)
+    # What lives now (modules, config, dataset) lives until the end: frozen, the collections between
+    # documents pass over it and cost only what the documents made.
+    gc.collect()
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], 1, 1)
+    try:
+        build_documents(ws, period, ds, today, pdf, say, result)
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+    return result
+
+
+def write_reminders(ws: Workspace, period: Period, missing: list[Missing], say: Progress) -> list[Path]:
+    """The reminders' ``.eml`` drafts; the blank workbooks written for them are freed on return, before
+    the documents are built."""
     folder = ws.period_outbox(period.year) / "atgadinajumi"
     for old in folder.glob("atgadinajums_*.eml") if folder.is_dir() else []:
         old.unlink()  # an institution that has since delivered must not get a stale reminder
-    blanks = BlankForms(cfg, period)
-    for miss in result.missing:
+    blanks = BlankForms(ws.config, period)
+    out = []
+    for miss in missing:
         say(f"Atgādinājums: {miss.institution.name} ({', '.join(miss.forms)})")
-        result.reminders.append(write_reminder(cfg, period, miss, folder, blanks))
-    build_documents(ws, period, ds, today, pdf, say, result)
-    return result
+        out.append(write_reminder(ws.config, period, miss, folder, blanks))
+    return out
