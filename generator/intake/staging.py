@@ -22,11 +22,14 @@ import os
 import stat
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..store import secure_dir
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: Where a file found in the inbox is not a regular file, what it is (Latvian, for ``pmp status``).
 KIND_LV = {
@@ -169,6 +172,8 @@ def _sync_in_background(fd: int) -> Callable[[], None]:
     its error, e.g. a full disk found by the fsync)."""
     global _syncer
     if _syncer is None or _syncer[0] != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor  # (≈ 10 ms to import: only when a file is taken)
+
         _syncer = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmp-fsync"))
     done: Future[None] = _syncer[1].submit(_fsync_and_close, fd)
     return lambda: done.result()
