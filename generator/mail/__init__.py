@@ -7,9 +7,27 @@ Layer: beside the pipeline (it may use intake, store, forms and core). Public AP
 
 from __future__ import annotations
 
-from .connect import MailError, check_connection
-from .fetch import MailPass, fetch_once, run_mail
-from .send import send_queued
-from .take import Taken
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .connect import MailError, check_connection
+    from .fetch import MailPass, fetch_once, run_mail
+    from .send import send_queued
+    from .take import Taken
+
+#: Each public name and its module, imported on first use: ``pmp status`` reads the mail journal
+#: (:mod:`.status`) without the IMAP/SMTP stack.
+_LENT = {"MailError": "connect", "check_connection": "connect", "MailPass": "fetch", "fetch_once": "fetch",
+         "run_mail": "fetch", "send_queued": "send", "Taken": "take"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LENT.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __name__), name)
+
 
 __all__ = ["MailError", "MailPass", "Taken", "check_connection", "fetch_once", "run_mail", "send_queued"]
