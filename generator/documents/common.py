@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from ..core.config import Activity, Config, Goal
+from ..core.config import Activity, Config, Goal, Institution
 from ..core.period import Period
 from ..core.vocab import ACTIVITY_STATUSES, LEVEL_LABELS, NO_REPORT, NOT_PLANNED, PARTLY
 
@@ -39,10 +39,26 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
+_index: tuple[list[Institution], int, dict[str, Institution]] | None = None
+
+
+def institution(cfg: Config, inst_id: str) -> Institution:
+    """``cfg.institution(inst_id)`` (KeyError when unknown) through an index by id: the documents look up an
+    institution for every row they print, and a walk over every institution each time grows as S²."""
+    global _index
+    insts = cfg.institutions
+    if _index is None or _index[0] is not insts or _index[1] != len(insts):
+        by_id: dict[str, Institution] = {}
+        for inst in insts:
+            by_id.setdefault(inst.id, inst)  # the first of a repeated id, as cfg.institution gives
+        _index = (insts, len(insts), by_id)
+    return _index[2][inst_id]
+
+
 def institution_label(cfg: Config, inst_id: str) -> str:
     """The label a table prints for an institution id (its abbreviation or name; the id itself when unknown)."""
     try:
-        return cfg.institution(inst_id).label
+        return institution(cfg, inst_id).label
     except KeyError:
         return inst_id
 
@@ -50,19 +66,34 @@ def institution_label(cfg: Config, inst_id: str) -> str:
 def institution_name(cfg: Config, inst_id: str) -> str:
     """The full name of an institution id (the id itself when unknown)."""
     try:
-        return cfg.institution(inst_id).name
+        return institution(cfg, inst_id).name
     except KeyError:
         return inst_id
 
 
 def reported_statuses(f1: dict[str, dict[str, Any]], number: str) -> dict[str, tuple[str, str]]:
     """Institution id -> (status, comment) that each F1 gives for activity ``number``."""
-    out = {}
-    for inst, data in sorted(f1.items()):
-        for item in data.get("statuses") or []:
-            if str(item.get("activity")) == number and item.get("status"):
-                out[inst] = (str(item["status"]), str(item.get("comment") or ""))
-    return out
+    return dict(_statuses_by_activity(f1).get(number, {}))
+
+
+_statuses: tuple[dict[str, dict[str, Any]], tuple[Any, ...], dict[str, dict[str, tuple[str, str]]]] | None = None
+
+
+def _statuses_by_activity(f1: dict[str, dict[str, Any]]) -> dict[str, dict[str, tuple[str, str]]]:
+    """Every F1's statuses by activity, indexed once per set of F1s: documents ask for each activity, and a
+    walk over every F1 for each grows as S² (the key notices another dict, or F1s or status lists changed)."""
+    global _statuses
+    key = tuple((inst, id(data), id(data.get("statuses")), len(data.get("statuses") or ()))
+                for inst, data in f1.items())
+    if _statuses is None or _statuses[0] is not f1 or _statuses[1] != key:
+        index: dict[str, dict[str, tuple[str, str]]] = {}
+        for inst, data in sorted(f1.items()):
+            for item in data.get("statuses") or []:
+                if item.get("status"):
+                    index.setdefault(str(item.get("activity")), {})[inst] = (str(item["status"]),
+                                                                             str(item.get("comment") or ""))
+        _statuses = (f1, key, index)
+    return _statuses[2]
 
 
 def aggregate_status(activity: Activity, statuses: Iterable[str]) -> str:

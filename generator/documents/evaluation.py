@@ -143,40 +143,40 @@ def evaluation_body(cfg: Config, years: list[YearData], kind: Kind) -> tables.Bl
     mon = cfg.monitoring
     plan = cfg.period.plan_years
     last = years[-1].period if years else None
-    block.add_paragraph("1. Izvērtējuma pamats", style="Heading 1")
+    block.add_text("1. Izvērtējuma pamats", style="Heading 1")
     what = ("Plāna ieviešanas starpposma izvērtējums un plāna aktualizācija" if kind == "mid"
             else "Plāna īstenošanas noslēguma ziņojums")
-    block.add_paragraph(f"{what} ({due_text(cfg, kind)}) par plānu {plan[0]}.–{plan[-1]}. gadam. Izvērtēti periodi: "
+    block.add_text(f"{what} ({due_text(cfg, kind)}) par plānu {plan[0]}.–{plan[-1]}. gadam. Izvērtēti periodi: "
                         + ", ".join(y.period.label for y in years) + ". Dati: katra perioda jaunākā pieņemtā "
                         "iestāžu informācija (veidlapas F1, F2, F4) un sadarbības grupas sanāksmju uzskaite.")
-    block.add_paragraph(f"Izvērtējumu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}."
+    block.add_text(f"Izvērtējumu sagatavoja: {mon.prepared_by or cfg.municipality.board_name}."
                         + (f" To {mon.presented_to}." if mon.presented_to else ""))
 
-    block.add_paragraph("2. Rezultatīvo rādītāju dinamika", style="Heading 1")
+    block.add_text("2. Rezultatīvo rādītāju dinamika", style="Heading 1")
     head, ind_rows = indicator_rows(cfg, years)
     if ind_rows:
-        block.add_paragraph("Katra rādītāja vērtība katrā periodā pret bāzes vērtību un starprezultātu mērķiem; "
+        block.add_text("Katra rādītāja vērtība katrā periodā pret bāzes vērtību un starprezultātu mērķiem; "
                             "vērtējums pēc pēdējā perioda, kurā ir dati.")
         _table(block, head, [1.0, 5.0, 1.8] + [1.5] * len(years) + [1.5] * len(cfg.period.milestones) + [1.8],
                ind_rows)
         counts = Counter(r[-1].split(" (")[0] for r in ind_rows)
-        block.add_paragraph("Kopā: " + "; ".join(f"{a} — {counts.get(a, 0)}" for a in ASSESSMENTS) + ".")
+        block.add_text("Kopā: " + "; ".join(f"{a} — {counts.get(a, 0)}" for a in ASSESSMENTS) + ".")
     else:
-        block.add_paragraph("Rīcības plānā nav noteikti rezultatīvie rādītāji.")
+        block.add_text("Rīcības plānā nav noteikti rezultatīvie rādītāji.")
 
-    block.add_paragraph("3. Aktivitāšu izpilde pa gadiem", style="Heading 1")
+    block.add_text("3. Aktivitāšu izpilde pa gadiem", style="Heading 1")
     head, rows = activity_rows(cfg, years)
     _table(block, head, [1.0, 7.0] + [2.0] * len(years), rows)
     for y, col in zip(years, range(2, 2 + len(years)), strict=True):
         c = Counter(r[col] for r in rows if r[col] != "—")
-        block.add_paragraph(f"{y.period.label}: " + "; ".join(f"{s} — {n}" for s, n in sorted(c.items())) + ".",
+        block.add_text(f"{y.period.label}: " + "; ".join(f"{s} — {n}" for s, n in sorted(c.items())) + ".",
                             style="List Bullet")
 
-    block.add_paragraph("4. Pasākumi, dalībnieki un finansējums pa gadiem", style="Heading 1")
+    block.add_text("4. Pasākumi, dalībnieki un finansējums pa gadiem", style="Heading 1")
     _table(block, ["Periods", "Ziņojušas iestādes", "Pasākumi", "Izglītojamie", "Vecāki", "Pedagogi un speciālisti",
                    "Citi", "Izlietotais finansējums"], [2.6, 1.6, 1.4, 1.6, 1.4, 1.8, 1.2, 2.4], totals_rows(years))
 
-    block.add_paragraph("5. Secinājumi un priekšlikumi plāna aktualizācijai", style="Heading 1")
+    block.add_text("5. Secinājumi un priekšlikumi plāna aktualizācijai", style="Heading 1")
     lagging = [r for r in ind_rows if r[-1].startswith(LAGGING)]
     achieved = [r for r in ind_rows if r[-1].startswith(ACHIEVED)]
     never = [r for r in rows if all(s in (NO_REPORT, NOT_DONE, "—") for s in r[2:])
@@ -194,7 +194,7 @@ def evaluation_body(cfg: Config, years: list[YearData], kind: Kind) -> tables.Bl
         lines.append(f"Plāna periods noslēdzas ar {last.label}; secinājumi izmantojami nākamā plānošanas "
                      "perioda programmas izstrādē.")
     for line in lines:
-        block.add_paragraph(line, style="List Bullet")
+        block.add_text(line, style="List Bullet")
     return block
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from ..core.config import Activity, Config, Institution
@@ -26,7 +27,7 @@ from .metrics import ASSESSMENTS, fmt, indicator_values, num
 from .plan import activity_status
 from .plan_tables import funding_text
 from .report_activities import GROUPS, count, eur, events_by_activity
-from .report_annex import render_generic
+from .report_annex import generic_renderer, render_generic
 
 PORTRAIT_WIDTH_CM = 16.0
 
@@ -67,14 +68,14 @@ def summary_lines(cfg: Config, ds: Dataset) -> list[tuple[str, list[str]]]:
 
 def summary_body(cfg: Config, ds: Dataset) -> tables.Block:
     block = tables.Block()
-    block.add_paragraph(f"Kopsavilkums par {cfg.municipality.genitive} priekšlaicīgas mācību pārtraukšanas "
+    block.add_text(f"Kopsavilkums par {cfg.municipality.genitive} priekšlaicīgas mācību pārtraukšanas "
                         f"prevencijas plāna īstenošanu ({ds.period.label}). Tajā ir tikai pašvaldības kopējie "
                         "skaitļi; personas dati tajā nav iekļauti.")
     for title, lines in summary_lines(cfg, ds):
-        block.add_paragraph(title, style="Heading 2")
+        block.add_text(title, style="Heading 2")
         for line in lines:
-            block.add_paragraph(line, style="List Bullet")
-    block.add_paragraph(f"Sagatavoja: {cfg.municipality.board_name}, {cfg.municipality.board_address}.")
+            block.add_text(line, style="List Bullet")
+    block.add_text(f"Sagatavoja: {cfg.municipality.board_name}, {cfg.municipality.board_address}.")
     return block
 
 
@@ -104,10 +105,25 @@ def next_year_periods(cfg: Config, period: Period) -> Period | None:
     return nxt if nxt.plan_years & set(cfg.period.plan_years) else None
 
 
-def extract_rows(cfg: Config, inst: Institution, nxt: Period) -> list[list[str]]:
+class Roles:
+    """Each plan activity's institutions, resolved once for every extract (``Config.activities_for`` and
+    ``resolve_refs`` for every institution's extract grow as S²)."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.activities = [(act, {i.id for i in cfg.resolve_refs(act.responsible + act.involved)},
+                            {i.id for i in cfg.resolve_refs(act.responsible)}) for act in cfg.plan.activities]
+
+    def activities_for(self, inst_id: str, years: set[int] | None = None) -> list[tuple[Activity, bool]]:
+        """What ``Config.activities_for`` gives, each with whether the institution is responsible for it."""
+        return [(act, inst_id in responsible) for act, members, responsible in self.activities
+                if inst_id in members and (years is None or set(act.years) & years)]
+
+
+def extract_rows(cfg: Config, inst: Institution, nxt: Period, roles: Roles | None = None) -> list[list[str]]:
     rows = []
-    for act in cfg.activities_for(inst.id, set(nxt.plan_years) & set(cfg.period.plan_years)):
-        role = "atbildīgā" if any(i.id == inst.id for i in cfg.resolve_refs(act.responsible)) else "iesaistītā"
+    for act, responsible in (roles or Roles(cfg)).activities_for(inst.id, set(nxt.plan_years)
+                                                                  & set(cfg.period.plan_years)):
+        role = "atbildīgā" if responsible else "iesaistītā"
         rows.append([act.number, capitalised(act.title), capitalised(act.expected_result) or "—", role,
                      tasks_text(act) or "—", funding_text(cfg, act) or "—"])
     return rows
@@ -117,21 +133,22 @@ def tasks_text(act: Activity) -> str:
     return "\n".join(capitalised(t.title) + (f" ({t.deadline})" if t.deadline else "") for t in act.tasks)
 
 
-def extract_body(cfg: Config, inst: Institution, period: Period, nxt: Period | None) -> tables.Block:
+def extract_body(cfg: Config, inst: Institution, period: Period, nxt: Period | None,
+                 roles: Roles | None = None) -> tables.Block:
     block = tables.Block()
     if nxt is None:
         years = cfg.period.plan_years
-        block.add_paragraph(f"Rīcības plāns {years[0]}.–{years[-1]}. gadam pēc {period.label} beidzas; "
+        block.add_text(f"Rīcības plāns {years[0]}.–{years[-1]}. gadam pēc {period.label} beidzas; "
                             "nākamajam periodam aktivitāšu nav.")
         return block
-    rows = extract_rows(cfg, inst, nxt)
-    block.add_paragraph(f"{inst.name}: PMP prevencijas rīcības plāna aktivitātes, par kurām iestāde ir atbildīga "
+    rows = extract_rows(cfg, inst, nxt, roles)
+    block.add_text(f"{inst.name}: PMP prevencijas rīcības plāna aktivitātes, par kurām iestāde ir atbildīga "
                         f"vai kurās tā iesaistīta {nxt.label} — iekļaušanai iestādes darba plānā.")
     if not rows:
-        block.add_paragraph("Šajā periodā iestādei rīcības plānā aktivitāšu nav.")
+        block.add_text("Šajā periodā iestādei rīcības plānā aktivitāšu nav.")
         return block
     tables.fitted_table(block, EXTRACT_HEAD, EXTRACT_WEIGHTS, [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8, numbered=False)
-    block.add_paragraph(f"Kopā: {count(len(rows), 'aktivitāte', 'aktivitātes')}.")
+    block.add_text(f"Kopā: {count(len(rows), 'aktivitāte', 'aktivitātes')}.")
     return block
 
 
@@ -145,14 +162,16 @@ def make_extracts(ws: Workspace, period: Period, today: date, only: str | None =
     cfg = ws.config
     nxt = next_year_periods(cfg, period)
     out = []
+    renderer = generic_renderer(ws)
+    roles = Roles(cfg)
     for inst in cfg.institutions:
         if only is not None and inst.id != only:
             continue
-        if only is None and not cfg.activities_for(inst.id):
+        if only is None and not roles.activities_for(inst.id):
             continue
         label = nxt.label if nxt else period.label
         out.append(render_generic(ws, extract_path(ws, period, inst.id), "Izraksts no PMP prevencijas rīcības plāna",
                                   f"{inst.name} — {label}", today,
                                   f"{cfg.municipality.genitive} PMP rīcības plāna izraksts, {inst.name}",
-                                  lambda inst=inst: extract_body(cfg, inst, period, nxt)))
+                                  partial(extract_body, cfg, inst, period, nxt, roles), renderer))
     return out

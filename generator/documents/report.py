@@ -15,7 +15,7 @@ from ..core.config import Config
 from ..core.period import Period
 from ..core.workspace import Workspace
 from . import charts, tables
-from .common import capitalised, deadline, goals_by_level
+from .common import capitalised, deadline, goals_by_level, institution
 from .completeness import FORM_TITLES, expected_forms, missing_forms
 from .coop_summary import summarise_records
 from .dataset import Dataset
@@ -57,7 +57,7 @@ def reported_table(cfg: Config, ds: Dataset) -> tables.Block:
     expected = expected_forms(cfg, ds.period)
     forms = [f for f in ("F1", "F2", "F4") if any(f in v for v in expected.values())]
     head = ["Iestāde"] + [f"{f} {FORM_TITLES[f]}" for f in forms]
-    rows = [[cfg.institution(inst_id).name] + [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
+    rows = [[institution(cfg, inst_id).name] + [_received(ds, f, inst_id) if f in owed else "—" for f in forms]
             for inst_id, owed in expected.items()]
     tables.fitted_table(block, head, [6.0] + [3.0] * len(forms), [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8)
     return block
@@ -96,11 +96,8 @@ def situation_table(cfg: Config, ds: Dataset) -> tables.Block:
     if totals[0]:
         totals[3] = totals[3] / totals[0]
     total_row = ["Kopā"] + [fmt(v) for v in totals]
-    table = tables.fitted_table(block, SITUATION_HEADERS, [4.2] + [1.7] * 7, [("row", r) for r in [*rows, total_row]],
-                                PORTRAIT_WIDTH_CM, 7.5)
-    for cell in table.rows[-1].cells:  # the total row in bold
-        for run in (r for p in cell.paragraphs for r in p.runs):
-            run.bold = True
+    tables.fitted_table(block, SITUATION_HEADERS, [4.2] + [1.7] * 7,
+                        [*(("row", r) for r in rows), ("total", total_row)], PORTRAIT_WIDTH_CM, 7.5)
     return block
 
 
@@ -117,7 +114,7 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
     head = (["Nr.", "Rādītājs", "Bāzes vērtība"] + [f"Mērķis {m}" for m in milestones]
             + [f"Vērtība {period.short_label}", "Datu avots", "Vērtējums"])
     if not values:
-        block.add_paragraph("Rīcības plānā nav noteikti rezultatīvie rādītāji.")
+        block.add_text("Rīcības plānā nav noteikti rezultatīvie rādītāji.")
         return block
     body: tables.Body = []
     by_level: dict[str, list[IndicatorValue]] = {}
@@ -134,9 +131,9 @@ def indicator_table(cfg: Config, values: list[IndicatorValue], period: Period) -
     tables.fitted_table(block, head, weights, body, PORTRAIT_WIDTH_CM, 8)
     notes = computation_notes(values)
     if notes:  # how each computed value was obtained: what it counts and what it divides by
-        block.add_paragraph("Aprēķinātās vērtības (rādītāja Nr.: aprēķina veids):")
+        block.add_text("Aprēķinātās vērtības (rādītāja Nr.: aprēķina veids):")
         for note in notes:
-            block.add_paragraph(note)
+            block.add_text(note)
     return block
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..core import lv
@@ -25,6 +26,7 @@ from .common import (
     activities_of,
     capitalised,
     goals_by_level,
+    institution,
     institution_label,
     refs_text,
     reported_statuses,
@@ -59,8 +61,14 @@ def participants(events: Sequence[dict[str, Any]]) -> str:
     for key, label in GROUPS:
         total = sum(num(e.get(key)) for e in events)
         if total:
-            parts.append(f"{label} — {fmt(total)}")
+            parts.append(f"{label} — {_fmt(total)}")
     return ", ".join(parts) if parts else "nav norādīti"
+
+
+@lru_cache(maxsize=4096)
+def _fmt(value: float) -> str:
+    """:func:`fmt` remembered: the annex writes the participants of every event (Babel formats slowly)."""
+    return fmt(value)
 
 
 def events_by_activity(ds: Dataset) -> dict[str | None, Events]:
@@ -89,7 +97,7 @@ def reporters_text(cfg: Config, inst_ids: set[str]) -> str:
     named = []
     for inst_id in sorted(inst_ids):
         try:
-            kind = cfg.institution(inst_id).kind.value
+            kind = institution(cfg, inst_id).kind.value
         except KeyError:
             kind = ""
         if kind in COUNTED_KINDS:

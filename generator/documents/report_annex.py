@@ -21,7 +21,7 @@ from . import tables
 from .common import capitalised, institution_name, reported_statuses
 from .dataset import Dataset
 from .metrics import num
-from .render import TEMPLATE_NAMES, render_docx
+from .render import TEMPLATE_NAMES, TemplateRenderer
 from .report_activities import Events, eur, events_by_activity, participants
 
 PORTRAIT_WIDTH_CM = 16.0
@@ -84,28 +84,28 @@ def annex_body(cfg: Config, ds: Dataset) -> tables.Block:
         if not ev and not comments:
             continue
         any_content = True
-        block.add_paragraph(f"{act.number} {capitalised(act.title)}", style="Heading 3")
+        block.add_text(f"{act.number} {capitalised(act.title)}", style="Heading 3")
         if ev:
             events_table(block, cfg, ev)
         for title, key in (("Ietekme uz mērķu sasniegšanu", "impact"),
                            ("Veicinošie un kavējošie faktori", "factors")):
             lines = grouped([(institution_name(cfg, inst), str(e.get(key) or "")) for inst, e in ev])
             if lines:
-                block.add_paragraph(f"{title}:")
+                block.add_text(f"{title}:")
                 for line in lines:
-                    block.add_paragraph(line, style="List Bullet")
+                    block.add_text(line, style="List Bullet")
         if comments:
-            block.add_paragraph("Iestāžu norādītais izpildes statuss:")
+            block.add_text("Iestāžu norādītais izpildes statuss:")
             for who, text in comments:
-                block.add_paragraph(f"{who}: {text}", style="List Bullet")
+                block.add_text(f"{who}: {text}", style="List Bullet")
     known = {a.number for a in cfg.plan.activities}
     outside = [(i, e) for number, ev in events.items() if number is None or number not in known for i, e in ev]
     if outside:
         any_content = True
-        block.add_paragraph("Citas aktivitātes, kas nav rīcības plānā", style="Heading 3")
+        block.add_text("Citas aktivitātes, kas nav rīcības plānā", style="Heading 3")
         events_table(block, cfg, outside)
     if not any_content:
-        block.add_paragraph("Šajā periodā iestādes nav ziņojušas par pasākumiem.")
+        block.add_text("Šajā periodā iestādes nav ziņojušas par pasākumiem.")
     return block
 
 
@@ -114,11 +114,16 @@ def annex_path(ws: Workspace, period: Period) -> Path:
     return ws.period_outbox(period.year) / f"gada_parskats_{period.year}_pielikums.docx"
 
 
+def generic_renderer(ws: Workspace) -> TemplateRenderer:
+    """The generic document template (``dokuments.docx``), to render many documents with."""
+    return TemplateRenderer(ws.template(TEMPLATE_NAMES["document"]))
+
+
 def render_generic(ws: Workspace, out: Path, title: str, subtitle: str, today: date, footer: str,
-                   body: Callable[[], tables.Block]) -> Path:
+                   body: Callable[[], tables.Block], renderer: TemplateRenderer | None = None) -> Path:
     """Render the generic document template (``dokuments.docx``) with a title block and a body."""
     cfg = ws.config
-    return render_docx(ws.template(TEMPLATE_NAMES["document"]), lambda tpl: {
+    return (renderer or generic_renderer(ws)).render(lambda tpl: {
         "genitive": cfg.municipality.genitive, "board_name": cfg.municipality.board_name, "title": title,
         "subtitle": subtitle, "date_text": f"{cfg.municipality.name}, {lv.date_long(today)}",
         "footer_text": footer, "body": body()}, out)
