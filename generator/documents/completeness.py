@@ -47,5 +47,5 @@ def missing_forms(cfg: Config, ds: Dataset) -> list[Missing]:
 
 def _has(ds: Dataset, form: str, inst_id: str) -> bool:
     if form == "F4":
-        return ds.f4 is not None
+        return bool(ds.received.get("F4"))  # the board's, under whichever id it was sent
     return inst_id in ds.reported(form)

@@ -118,7 +118,7 @@ class Planned:
 
 def plan_reminders(ws: Workspace, period: Period) -> list[Planned]:
     """Every institution still missing a form of ``period``, in configuration order."""
-    return [Planned(m) for m in missing_forms(ws.config, load_dataset(ws, period))]
+    return [Planned(m) for m in missing_forms(ws.config, load_dataset(ws, period, receipts_only=True))]
 
 
 def send_reminders(ws: Workspace, period: Period, planned: list[Planned], today: date) -> Sent:
