@@ -7,7 +7,7 @@ commands, and is registered here automatically, so adding a command touches no o
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 
 import click
 
@@ -29,9 +29,14 @@ def cli(ctx: click.Context, workspace: str | None) -> None:
     ctx.obj = {"workspace": workspace}
 
 
-for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-    if _info.name.startswith("_"):
-        continue
-    _module = importlib.import_module(f"{commands.__name__}.{_info.name}")
+def _command_modules() -> list[str]:
+    """Names of the command modules: every public ``.py`` in ``generator/commands`` (a directory listing,
+    not :mod:`pkgutil`, whose import alone costs more than listing the folder)."""
+    return sorted(name[:-3] for path in commands.__path__ for name in os.listdir(path)
+                  if name.endswith(".py") and not name.startswith("_"))
+
+
+for _name in _command_modules():
+    _module = importlib.import_module(f"{commands.__name__}.{_name}")
     for _cmd in getattr(_module, "COMMANDS", []):
         cli.add_command(_cmd)

@@ -54,6 +54,16 @@ def test_help_imports_no_heavy_library_and_stays_latvian() -> None:
         assert f"\n  {name} " in result.output
 
 
+def test_status_and_an_empty_ingest_import_no_heavy_library() -> None:
+    """What ``pmp status`` and ``pmp ingest`` import before a file or an invalid copy of the config needs
+    more (the restored config and its lookups, the intake and mail packages, the form definitions);
+    tests/test_config_cache.py runs both commands."""
+    code = ("import generator.core.config, generator.core.config_cache, generator.core.config_check\n"
+            "import generator.intake, generator.intake.status, generator.mail.status, generator.forms\n"
+            "import generator.intake.lock, generator.intake.recovery, generator.intake.taking")
+    assert _imported_by(code) == []
+
+
 def test_reading_a_workbook_does_not_import_the_writer() -> None:
     code = ("import generator.intake, generator.forms.reader\n"
             "from generator.intake.safety import assert_defusedxml\nassert_defusedxml()")
@@ -117,3 +127,20 @@ def test_activity_index_matches_the_walk_over_every_institution(name: str) -> No
                                                       for i in cfg.institutions]})
     assert renamed.activities_for(inst.id) == []
     assert cfg.activities_for(inst.id)
+
+
+def test_counts_and_whole_numbers_are_written_as_babel_writes_them() -> None:
+    """``lv.is_singular`` and ``lv.number`` of a whole number skip Babel; they say what Babel says."""
+    from decimal import Decimal
+
+    from babel.plural import PluralRule
+
+    from generator.core import lv
+
+    rule = PluralRule(lv.PLURAL_RULES)
+    numbers = [*range(-2500, 2500), *(10**k + d for k in range(3, 31) for d in (-1, 0, 1, 11, 21))]
+    numbers += [-n for n in numbers]
+    for n in numbers:
+        assert lv.is_singular(n) == (rule(abs(n)) == "one"), n
+        assert lv.number(n) == lv.number(Decimal(n)), n  # a Decimal goes through Babel
+    assert lv.number(2.0) == "2" and lv.number(1200, group=True) == "1 200" and lv.number(3, decimals=1) == "3,0"

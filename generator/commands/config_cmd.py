@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +89,8 @@ def config_show(as_json: bool) -> None:
     cfg = get_workspace().config
     data = cfg.model_dump(mode="json")
     if as_json:
+        import json
+
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{cfg.municipality.name} — {cfg.municipality.board_name}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 from types import FrameType
@@ -12,7 +11,8 @@ import click
 
 from ..core import lv
 from ..core.errors import IntakeLocked
-from ._common import domain_errors, get_period, get_workspace, period_option
+from ..core.period import resolve_period
+from ._common import domain_errors, get_workspace, period_option
 
 if TYPE_CHECKING:
     from ..intake import Result
@@ -110,13 +110,16 @@ def status_cmd(period: int | None, as_json: bool) -> None:
     from ..mail.status import mail_status, status_json, status_lines
 
     ws = get_workspace()
-    per = get_period(ws, period)
+    cfg = ws.plain_config  # status only reads the config: no pydantic when the workspace keeps it validated
+    per = resolve_period(cfg, period)
     st = full_status(ws, per.year)
     returned = mail_status(ws, per.year)
     if as_json:
+        import json
+
         click.echo(json.dumps(status_json(st.rows, returned), ensure_ascii=False, indent=2))
     else:
-        names = {i.id: i.name for i in ws.config.institutions}
+        names = {i.id: i.name for i in cfg.institutions}
         click.echo("\n".join([status_table(st.rows, per.label, st), *status_lines(returned, names)]))
 
 

@@ -6,14 +6,17 @@ Each problem is one line starting with the key path, e.g.
 
 from __future__ import annotations
 
-import tomllib
+import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from .config import MANUAL, METRIC_KEYS, SCHOOL_METRICS, Config, InstitutionKind
+from .config import MANUAL, METRIC_KEYS, SCHOOL_METRICS, InstitutionKind
 from .errors import ConfigError
+
+if TYPE_CHECKING:  # pydantic is imported by the first validation, not by whoever reads a cached config
+    from pydantic import ValidationError
+
+    from .config import Config
 
 _PYDANTIC_LV: dict[str, str] = {
     "missing": "obligāts lauks nav norādīts",
@@ -181,6 +184,10 @@ def config_warnings(cfg: Config) -> list[str]:
 
 def parse_config(data: dict[str, Any]) -> Config:
     """Validate a parsed TOML document; raise :class:`ConfigError` with every problem."""
+    from pydantic import ValidationError
+
+    from .config_model import Config
+
     try:
         cfg = Config.model_validate(data)
     except ValidationError as e:
@@ -191,12 +198,25 @@ def parse_config(data: dict[str, Any]) -> Config:
     return cfg
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate a config.toml file."""
+def read_config(path: Path) -> bytes:
+    """config.toml's bytes; :class:`ConfigError` when there is no such file."""
     if not path.is_file():
         raise ConfigError([f"{path}: konfigurācijas fails nav atrasts (izveidojiet darba vietu ar `pmp init`)"])
+    return path.read_bytes()
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config.toml file."""
+    return config_from_bytes(path, read_config(path))
+
+
+def config_from_bytes(path: Path, source: bytes) -> Config:
+    """Validate the bytes ``source`` read from config.toml at ``path`` (named in the messages)."""
+    import tomllib  # here: a command that restores the kept config parses no TOML
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # As Path.read_text reads it: UTF-8, universal newlines.
+        data = tomllib.loads(io.TextIOWrapper(io.BytesIO(source), encoding="utf-8").read())
     except tomllib.TOMLDecodeError as e:
         raise ConfigError([f"{path.name}: TOML sintakses kļūda: {e}"]) from e
     except UnicodeDecodeError as e:

@@ -2,18 +2,19 @@
 
 Everything a school, the board or the group reads goes through here, so that "30. novembrī", "21
 aktivitāte" and "12,5" are written one way. CLDR (through Babel) supplies the long date format, month
-names and the plural rule; Babel has no case forms of month names, so the genitive and locative are
-listed here.
+names and the number formats; Babel has no case forms of month names, so the genitive and locative are
+listed here. Babel is imported on first use: ``pmp --help``, ``pmp status`` and a count in a summary
+line do not pay for it (CLDR's plural rule for "one" and a plain whole number need no formatting
+library; tests/test_perf_paths.py checks both against Babel).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-from babel.plural import PluralRule
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 LOCALE = "lv_LV"
 
@@ -23,16 +24,18 @@ MONTHS_GENITIVE = ("janvāra", "februāra", "marta", "aprīļa", "maija", "jūni
 MONTHS_LOCATIVE = ("janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā", "jūlijā", "augustā",
                    "septembrī", "oktobrī", "novembrī", "decembrī")
 
-# CLDR's Latvian plural categories: "one" (1, 21, 31, 101 … but not 11), "zero" (0, 10–20, 30 …),
-# "other". The noun agrees in the singular only with "one".
-_PLURAL = PluralRule({
+#: CLDR's Latvian plural rules: "one" (1, 21, 31, 101 … but not 11), "zero" (0, 10–20, 30 …), "other".
+#: The noun agrees in the singular only with "one" (:func:`is_singular` computes that rule).
+PLURAL_RULES = {
     "zero": "n % 10 = 0 or n % 100 = 11..19",
     "one": "n % 10 = 1 and n % 100 != 11",
-})
+}
 
 
 def date_long(d: date) -> str:
     """Nominative long date: "2026. gada 30. novembris" (titles, signature lines)."""
+    from babel.dates import format_date
+
     return format_date(d, "long", locale=LOCALE)
 
 
@@ -53,7 +56,8 @@ def date_short(d: date) -> str:
 
 def is_singular(n: int) -> bool:
     """Whether a count takes the singular noun in Latvian (1, 21, 101 … but not 11, 111)."""
-    return _PLURAL(abs(int(n))) == "one"
+    m = abs(int(n))
+    return m % 10 == 1 and m % 100 != 11  # PLURAL_RULES["one"]
 
 
 def count(n: int, singular: str, plural: str) -> str:
@@ -67,6 +71,12 @@ def number(x: float | int | Decimal, decimals: int | None = None, group: bool = 
     ``decimals`` fixes the number of decimals (rounded); ``group`` separates thousands with a space
     ("1 200" — for documents; values echoed back to a school keep the digits as typed).
     """
+    if type(x) is int and decimals is None and not group:
+        return str(x)  # what Babel writes for a whole number with pattern "0" (lv: minus sign "-")
+    from decimal import Decimal, localcontext
+
+    from babel.numbers import format_decimal
+
     value = Decimal(str(x)) if not isinstance(x, Decimal) else x
     if not value.is_finite():
         return str(x)

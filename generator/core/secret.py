@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from typing import TYPE_CHECKING
 
 from .platform import private_dir
@@ -17,6 +16,8 @@ def ensure_secret(ws: Workspace) -> bytes:
     path = ws.secret_path
     if path.is_file():
         return path.read_bytes()
+    import secrets  # here, not at the top: every command imports the workspace, few create a key
+
     private_dir(path.parent)
     key = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

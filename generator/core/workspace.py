@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import WorkspaceError
-from .secret import ensure_secret
 
 if TYPE_CHECKING:  # pydantic is imported by the commands that read the config, not by `pmp --help`
     from .config import Config
@@ -23,6 +20,8 @@ DEFAULT_PRESET = "ludza"
 
 def resources_dir() -> Path:
     """Folder of the files shipped inside the package (presets, default templates)."""
+    from importlib import resources
+
     return Path(str(resources.files("generator") / "resources"))
 
 
@@ -56,11 +55,37 @@ class Workspace:
 
     @cached_property
     def config(self) -> Config:
+        """config.toml, validated — or restored from the validated copy kept in ``.pmp`` when config.toml is
+        byte for byte what was validated then (see :mod:`.config_cache`)."""
         if not self.root.is_dir():
             raise WorkspaceError(f"darba vieta {self.root} nav atrasta")
-        from .config_check import load_config
+        from . import config_cache
+        from .config_check import config_from_bytes, read_config
 
-        return load_config(self.config_path)
+        source = read_config(self.config_path)
+        cfg = config_cache.restore(self, source)
+        if cfg is None:
+            cfg = config_from_bytes(self.config_path, source)
+            config_cache.store(self, source, cfg)
+        return cfg
+
+    @property
+    def plain_config(self) -> Config:
+        """The config for commands that only read it (``pmp status``): restored from the validated copy in
+        ``.pmp`` as plain objects — the fields and lookups of :class:`Config`, not pydantic's ``model_*``
+        methods — without importing pydantic; :attr:`config` when that is loaded or there is no valid copy."""
+        if "config" in self.__dict__ or not self.root.is_dir():
+            return self.config
+        plain = self.__dict__.get("_plain_config")
+        if plain is None:
+            from . import config_cache
+            from .config_check import read_config
+
+            plain = config_cache.restore(self, read_config(self.config_path), plain=True)
+            if plain is None:
+                return self.config
+            self.__dict__["_plain_config"] = plain
+        return plain
 
     def template(self, name: str) -> Path:
         """A template from the workspace, falling back to the packaged default."""
@@ -70,6 +95,10 @@ class Workspace:
 
 def init_workspace(target: Path, preset: str = DEFAULT_PRESET) -> Workspace:
     """Create a workspace: config.toml from the preset, default templates, empty runtime folders."""
+    import shutil
+
+    from .secret import ensure_secret
+
     if preset not in PRESETS:
         raise WorkspaceError(f"nezināms paraugs \"{preset}\"; pieejami: {', '.join(PRESETS)}")
     target = target.expanduser().resolve()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.config import Config, Institution
 from ..core.errors import FormError
 from ..core.period import Period
 from ..core.workspace import Workspace
@@ -21,6 +20,7 @@ from .fields import FormContext
 from .submission import Submission
 
 if TYPE_CHECKING:
+    from ..core.config import Config, Institution
     from .filler import fill_workbook as fill_workbook
     from .reader import read_submission as read_submission
     from .writer import Marks

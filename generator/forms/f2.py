@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core.config import Config, Institution, InstitutionKind
+from ..core.config import InstitutionKind
 from ..core.vocab import EDUCATION_LEVELS, LEAVING_GRADES, RISK_GROUPS, STAGE_LABELS, SUPPORT_STAFF
 from .fields import Field, FormContext, FormDef, Section, Sheet, Table
 from .values import fmt_number
 
 if TYPE_CHECKING:
+    from ..core.config import Config, Institution
     from .validate import Checker
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import lv
 from ..core import period as core_period
-from ..core.config import KIND_GROUP_LABELS, Config, InstitutionKind
+from ..core.config import KIND_GROUP_LABELS, InstitutionKind
 from ..core.vocab import (
     AGENDA_ITEM_KINDS,
     CASE_ID_RE,
@@ -29,6 +29,7 @@ from ..core.vocab import (
 from .fields import CHOICE_LISTS, Field, FormContext, FormDef, Section, Sheet, Table
 
 if TYPE_CHECKING:
+    from ..core.config import Config
     from .submission import Submission
     from .validate import Checker
 

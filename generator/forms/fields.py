@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..core.config import Config, Institution
 from ..core.period import Period
 from ..core.vocab import ACTIVITY_STATUSES, BASIC_STAGES, GRADES_7_12, UPPER_SECONDARY_STAGE
 from .package import column_letter as get_column_letter
+
+if TYPE_CHECKING:
+    from ..core.config import Config, Institution
 
 #: The hidden sheet holding form id, version and period, and the mark of a cell a school need not fill
 #: (kept here, below the writer, so that reading a workbook never imports openpyxl).

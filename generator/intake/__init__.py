@@ -9,22 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core import lv
-from ..core.errors import DiskFull
-from ..store import Store, open_store
-from .diskfull import disk_errors
-from .held import retry_held
-from .lock import intake_lock
-from .origin import Origin
-from .process import Result, process_file
-from .recovery import recover
-from .safety import Limits, assert_defusedxml
-from .taking import Skipped, scan_inbox
 
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
+    from ..store import Store
+    from .held import retry_held as retry_held
+    from .origin import Origin as Origin
+    from .process import Result
+    from .process import process_file as process_file
+    from .safety import Limits
+    from .taking import Skipped
+
+#: The names this package lends from its modules, imported on first use: ``pmp status`` and the watcher's
+#: helpers import ``generator.intake.<module>`` without the whole per-file path (the reader, python-
+#: calamine, the store's writers, the lock).
+_LENT = {"Limits": "safety", "Origin": "origin", "Result": "process", "process_file": "process",
+         "retry_held": "held"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LENT.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __name__), name)
+
 
 __all__ = ["IngestSummary", "Limits", "Origin", "Result", "ingest_once", "process_file", "retry_held"]
 
@@ -62,7 +75,15 @@ class IngestSummary:
 
 def _pass(ws: Workspace, store: Store, limits: Limits, progress: Callable[[Result], None] | None,
           summary: IngestSummary) -> None:
+    from .taking import scan_inbox
+
     paths, summary.skipped = scan_inbox(ws.inbox)
+    if not paths:
+        return
+    # The per-file path (the reader, python-calamine, the validated config's models) when there is a file.
+    from ..core.errors import DiskFull
+    from .process import Result, process_file
+
     for path in paths:
         try:
             result = process_file(path, ws, store=store, limits=limits)
@@ -85,12 +106,22 @@ def ingest_once(ws: Workspace, progress: Callable[[Result], None] | None = None,
     (``pmp ingest --retry-held``). A file still being written is left for the next pass. Raises
     :class:`IntakeLocked` if another intake runs, :class:`DiskFull` when a disk is full.
     """
+    from ..store import open_store
+    from .diskfull import disk_errors
+    from .lock import intake_lock
+    from .recovery import recover
+    from .safety import Limits, assert_defusedxml
+
     assert_defusedxml()
-    limits = limits or Limits.from_config(ws.config)
+    # One setting: read without pydantic when the workspace keeps the validated config (an empty inbox
+    # then costs no validation); each file's checks load the models (``ws.config``).
+    limits = limits or Limits.from_config(ws.plain_config)
     summary = IngestSummary()
     with intake_lock(ws, wait=lock_wait), open_store(ws) as store, disk_errors(ws):
         recover(ws, store)
         if retry:
+            from .held import retry_held
+
             for result in retry_held(ws, store, limits):
                 summary.results.append(result)
                 if progress is not None:

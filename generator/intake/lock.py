@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
-
-import portalocker
 
 from ..core.errors import IntakeError, IntakeLocked
 from ..core.workspace import Workspace
@@ -76,6 +73,8 @@ def holder(ws: Workspace) -> str:
 
 def _take(lock: Path, wait: float | None) -> IO[bytes] | None:
     """Open and lock ``lock``; None when another process holds it past ``wait`` seconds (None = forever)."""
+    import portalocker  # here: ``pmp status`` lists the inbox (its lock files) without locking it
+
     try:
         fh = open(lock, "ab")  # "a": never truncates what another holder may rely on
     except OSError as e:
@@ -102,6 +101,8 @@ def _held(lock: Path, ws: Workspace, wait: float | None, refused: str) -> Iterat
         info = holder_info(lock)
         raise IntakeLocked(refused.format(inbox=lock.parent, **info))
     try:
+        import socket  # only here: ``pmp status`` imports this module for the lock files' names
+
         note = {"workspace": str(ws.root), "host": socket.gethostname(), "pid": os.getpid()}
         _holder_path(lock).write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
         yield

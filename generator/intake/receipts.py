@@ -13,12 +13,15 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core import lv
-from ..core.config import Config
 from ..core.period import Period
 from ..core.vocab import FORM_TITLES
 from ..core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..core.config import Config
 
 UNKNOWN_DIR = "_nezinama"
 #: Years a receipt names as a period; any other number in a workbook's hidden sheet is not one.

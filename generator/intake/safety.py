@@ -10,10 +10,13 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core import lv
-from ..core.config import Config
 from ..core.errors import IntakeError
+
+if TYPE_CHECKING:
+    from ..core.config import Config
 
 EXPECTED = "Gaidīta aizpildīta veidlapa Excel darbgrāmatas formātā .xlsx, kā tā tika izsniegta."
 

@@ -14,7 +14,6 @@ from ..core.vocab import FORM_TITLES, STATE_LABELS
 from ..forms import owed_forms
 from ..forms.definitions import FORMS
 from ..store import HeldRow, SubmissionRow, open_store
-from .process import shown_name
 from .receipts import UNKNOWN_DIR, display_name
 from .staging import KIND_LV
 from .taking import Skipped, scan_inbox
@@ -96,7 +95,7 @@ def period_status(ws: Workspace, period: int) -> list[StatusRow]:
 
 def full_status(ws: Workspace, period: int) -> PeriodStatus:
     """Rows per institution and form, held and unrecognised files, and what the inbox holds untaken."""
-    cfg = ws.config
+    cfg = ws.plain_config  # only read: without pydantic when the workspace keeps the validated config
     since = Period(period, cfg.period.kind).start.isoformat()
     with open_store(ws) as store:
         rows = store.period_rows(period)
@@ -172,6 +171,8 @@ def attention_lines(ws: Workspace, period: int) -> list[str]:
 def _board_sections(st: PeriodStatus) -> list[str]:
     out: list[str] = []
     if st.held:
+        from .process import shown_name  # with the per-file path (the reader): only when files are held
+
         out += ["", f"Aizturēti faili ({len(st.held)}) — saņemti, skolām paziņots, ka tie tiek pārbaudīti:"]
         for h in st.held:
             who = h.institution or "iestāde nav nosakāma"

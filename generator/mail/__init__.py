@@ -7,7 +7,6 @@ Layer: beside the pipeline (it may use intake, store, forms and core). Public AP
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,16 +15,19 @@ if TYPE_CHECKING:
     from .send import send_queued
     from .take import Taken
 
-#: Each name's module, imported on first use: ``pmp build`` writes reminders (``mail.reminders``) without
-#: the IMAP, SMTP and TLS stack the rest of the package loads (issue 15).
-_MODULES = {"MailError": "connect", "check_connection": "connect", "MailPass": "fetch", "fetch_once": "fetch",
-            "run_mail": "fetch", "send_queued": "send", "Taken": "take"}
+#: Each public name and its module, imported on first use: ``pmp status`` reads the mail journal
+#: (:mod:`.status`) without the IMAP/SMTP stack.
+_LENT = {"MailError": "connect", "check_connection": "connect", "MailPass": "fetch", "fetch_once": "fetch",
+         "run_mail": "fetch", "send_queued": "send", "Taken": "take"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _MODULES:
-        return getattr(importlib.import_module(f".{_MODULES[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _LENT.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __name__), name)
 
 
 __all__ = ["MailError", "MailPass", "Taken", "check_connection", "fetch_once", "run_mail", "send_queued"]
