@@ -43,6 +43,9 @@ class Block:
     def add_text(self, text: str = "", style: str | None = None) -> None:
         self.add_paragraph(text, style)
 
+    def defer(self, write: Callable[[Any], None]) -> None:
+        write(self)  # made at once, in place, as the annex was
+
     def add_paragraph(self, text: str = "", style: str | None = None) -> Any:
         # python-docx looks a style name up among all styles on every call; look each up once.
         if style is not None and style not in self._styles:

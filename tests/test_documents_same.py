@@ -190,3 +190,36 @@ def test_a_block_anywhere_in_a_template_renders_as_before(place: str, tmp_path: 
                 assert canonical(new.read(name)) == canonical(old.read(name)), name
             else:
                 assert new.read(name) == old.read(name), name
+
+
+def test_a_failing_deferred_part_leaves_the_earlier_document(tmp_path: Path) -> None:
+    """Deferred content is made while the document is written; when it fails, the document an earlier
+    build wrote stays as it was and nothing half-written is left beside it."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("{{p body }}")
+    template = tmp_path / "veidne.docx"
+    doc.save(str(template))
+    out = tmp_path / "out" / "dokuments.docx"
+
+    def body(fail: bool) -> tables.Block:
+        block = tables.Block()
+        block.add_text("pirms")
+
+        def part(inner: tables.Block) -> None:
+            if fail:
+                raise ValueError("neizdevās")
+            inner.add_text("vēlāk")
+
+        block.defer(part)
+        return block
+
+    renderer = render.TemplateRenderer(template)
+    renderer.render(lambda _tpl: {"body": body(False)}, out)
+    before = out.read_bytes()
+    assert "vēlāk" in zipfile.ZipFile(out).read("word/document.xml").decode()
+    with pytest.raises(ValueError, match="neizdevās"):
+        renderer.render(lambda _tpl: {"body": body(True)}, out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["dokuments.docx"]

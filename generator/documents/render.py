@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 import zipfile
@@ -151,13 +152,20 @@ class TemplateRenderer:
             tpl.save(saved)
             self._prototype, self._prototype_names = self._saved.prototype(saved, parts), names
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(self._prototype)
-        with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
-            for part in changed:
-                part.before_marshal()
-                _write_entry(z, part.partname.membername, part.blob, blocks)
-                if len(part.rels):
-                    z.writestr(part.partname.rels_uri.membername, part.rels.xml)
+        # Written beside and then moved over ``out``: a block's deferred content is made while writing, and
+        # should it fail, the document of an earlier build stays as it was (as when the context failed).
+        partial = out.with_name(f".{out.name}.part")
+        try:
+            partial.write_bytes(self._prototype)
+            with zipfile.ZipFile(partial, "a", compression=zipfile.ZIP_DEFLATED) as z:
+                for part in changed:
+                    part.before_marshal()
+                    _write_entry(z, part.partname.membername, part.blob, blocks)
+                    if len(part.rels):
+                        z.writestr(part.partname.rels_uri.membername, part.rels.xml)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
         return True
 
 

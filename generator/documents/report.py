@@ -246,6 +246,7 @@ def report_path(ws: Workspace, period: Period) -> Path:
 def make_report(ws: Workspace, period: Period, ds: Dataset, today: date) -> Path:
     """Render the annual implementation report of the period and its annex (returns the report)."""
     cfg = ws.config
+    out = render_docx(ws.template(TEMPLATE_NAMES["report"]),
+                      lambda tpl: report_context(tpl, cfg, ds, period, today), report_path(ws, period))
     make_annex(ws, period, ds, today)
-    return render_docx(ws.template(TEMPLATE_NAMES["report"]),
-                       lambda tpl: report_context(tpl, cfg, ds, period, today), report_path(ws, period))
+    return out

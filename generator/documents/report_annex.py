@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..core import lv
-from ..core.config import Config
+from ..core.config import Activity, Config
 from ..core.period import Period
 from ..core.workspace import Workspace
 from . import tables
@@ -72,38 +73,48 @@ def events_table(block: tables.Block, cfg: Config, events: Events) -> None:
     tables.fitted_table(block, EVENT_HEAD, EVENT_WEIGHTS, [("row", r) for r in rows], PORTRAIT_WIDTH_CM, 8, numbered=False)
 
 
+def activity_part(block: tables.Block, cfg: Config, act: Activity, events: Events,
+                  statuses: dict[str, tuple[str, str]]) -> None:
+    """One activity in the annex: its events, the impact and factor texts, the statuses with comments."""
+    block.add_text(f"{act.number} {capitalised(act.title)}", style="Heading 3")
+    if events:
+        events_table(block, cfg, events)
+    for title, key in (("Ietekme uz mērķu sasniegšanu", "impact"),
+                       ("Veicinošie un kavējošie faktori", "factors")):
+        lines = grouped([(institution_name(cfg, inst), str(e.get(key) or "")) for inst, e in events])
+        if lines:
+            block.add_text(f"{title}:")
+            for line in lines:
+                block.add_text(line, style="List Bullet")
+    comments = [(institution_name(cfg, inst), f"{status} — {comment}" if comment else status)
+                for inst, (status, comment) in statuses.items()]
+    if comments:
+        block.add_text("Iestāžu norādītais izpildes statuss:")
+        for who, text in comments:
+            block.add_text(f"{who}: {text}", style="List Bullet")
+
+
 def annex_body(cfg: Config, ds: Dataset) -> tables.Block:
-    """Every activity with reported events or status comments, then events outside the plan."""
+    """Every activity with reported events or status comments, then events outside the plan.
+
+    Each activity's part is made when the document is written (:meth:`tables.Block.defer`): the annex holds
+    what every institution reported, and only one activity's tables and texts are in memory at a time."""
     block = tables.Block()
     events = events_by_activity(ds)
     any_content = False
     for act in cfg.plan.activities:
         ev = events.get(act.number, [])
-        comments = [(institution_name(cfg, inst), f"{status} — {comment}" if comment else status)
-                    for inst, (status, comment) in reported_statuses(ds.f1, act.number).items()]
-        if not ev and not comments:
+        statuses = reported_statuses(ds.f1, act.number)
+        if not ev and not statuses:
             continue
         any_content = True
-        block.add_text(f"{act.number} {capitalised(act.title)}", style="Heading 3")
-        if ev:
-            events_table(block, cfg, ev)
-        for title, key in (("Ietekme uz mērķu sasniegšanu", "impact"),
-                           ("Veicinošie un kavējošie faktori", "factors")):
-            lines = grouped([(institution_name(cfg, inst), str(e.get(key) or "")) for inst, e in ev])
-            if lines:
-                block.add_text(f"{title}:")
-                for line in lines:
-                    block.add_text(line, style="List Bullet")
-        if comments:
-            block.add_text("Iestāžu norādītais izpildes statuss:")
-            for who, text in comments:
-                block.add_text(f"{who}: {text}", style="List Bullet")
+        block.defer(partial(activity_part, cfg=cfg, act=act, events=ev, statuses=statuses))
     known = {a.number for a in cfg.plan.activities}
     outside = [(i, e) for number, ev in events.items() if number is None or number not in known for i, e in ev]
     if outside:
         any_content = True
         block.add_text("Citas aktivitātes, kas nav rīcības plānā", style="Heading 3")
-        events_table(block, cfg, outside)
+        block.defer(partial(events_table, cfg=cfg, events=outside))
     if not any_content:
         block.add_text("Šajā periodā iestādes nav ziņojušas par pasākumiem.")
     return block

@@ -14,7 +14,7 @@ give python-docx objects for tables that merge cells afterwards (the plan, the p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -115,10 +115,21 @@ class Block:
         """A python-docx element (a ``w:tbl`` or ``w:p``) at the end of the body."""
         self._items.append(element)
 
+    def defer(self, write: Callable[[Block], None]) -> None:
+        """Content that ``write(block)`` adds, made only when the body is written (and then dropped): a
+        document with many long tables (the report's annex) holds one table at a time, not all."""
+        self._items.append(write)
+
     def _xml(self) -> Iterator[bytes]:
         for item in self._items:
-            yield item if isinstance(item, bytes) else etree.tostring(item, encoding="utf-8").replace(
-                _NSDECL_W.encode(), b"", 1)
+            if isinstance(item, bytes):
+                yield item
+            elif callable(item):
+                later = Block()
+                item(later)
+                yield from later._xml()
+            else:
+                yield etree.tostring(item, encoding="utf-8").replace(_NSDECL_W.encode(), b"", 1)
 
     def __html__(self) -> str:
         """The body XML; while :func:`placeholders` is active, a placeholder element for it."""
