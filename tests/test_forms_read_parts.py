@@ -57,3 +57,46 @@ def test_dtd_in_a_part_not_handed_over_is_still_refused(mini_ws: Workspace, tmp_
     path.write_bytes(entity_bomb(part="docProps/core.xml"))
     parts = {"xl/workbook.xml": zipfile.ZipFile(path).read("xl/workbook.xml")}
     assert read_submission(path, mini_ws.config, parts) == read_submission(path, mini_ws.config)
+
+
+def test_plan_edition_computed_once_per_config_and_again_when_it_changes(mini_ws: Workspace) -> None:
+    from generator.forms.reader import _plan_edition
+
+    cfg = mini_ws.config
+    assert _plan_edition(cfg) == cfg.plan_edition()
+    fewer = cfg.model_copy(update={"plan": cfg.plan.model_copy(update={"activities": cfg.plan.activities[:-1]})})
+    assert _plan_edition(fewer) == fewer.plan_edition() != cfg.plan_edition()
+    assert _plan_edition(cfg) == cfg.plan_edition()
+    before = cfg.plan_edition()
+    cfg.plan.activities.pop()  # a list changed in place
+    assert _plan_edition(cfg) == cfg.plan_edition() != before
+
+
+def test_is_empty_strips_what_the_spaces_pattern_matches() -> None:
+    """``is_empty`` uses ``str.strip()``: the same characters as ``_SPACES``, over all of Unicode."""
+    import sys
+
+    from generator.forms.values import _SPACES, is_empty
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert is_empty(ch) == (not _SPACES.sub("", ch)), hex(code)
+        assert is_empty(f"{ch}{ch} ") == (not _SPACES.sub("", f"{ch}{ch} ")), hex(code)
+
+
+def test_institution_index_follows_the_config(mini_ws: Workspace) -> None:
+    from generator.forms.fields import institution_by_id
+
+    cfg = mini_ws.config
+    for inst in cfg.institutions:
+        assert institution_by_id(cfg, inst.id) is cfg.institution(inst.id)
+    assert institution_by_id(cfg, "nav-tads") is None
+    first = cfg.institutions[0]
+    renamed = first.model_copy(update={"id": "jauns-id"})
+    other = cfg.model_copy(update={"institutions": [renamed, *cfg.institutions[1:]]})
+    assert institution_by_id(other, "jauns-id") is renamed and institution_by_id(other, first.id) is None
+    assert institution_by_id(cfg, first.id) is first
+    cfg.institutions.append(renamed)  # a list changed in place
+    assert institution_by_id(cfg, "jauns-id") is renamed
+    cfg.institutions.remove(first)
+    assert institution_by_id(cfg, first.id) is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import warnings
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -109,6 +110,28 @@ def test_hostile_corpus_same_answer(tmp_path: Path) -> None:
         path.write_bytes(content)
         if zipfile.is_zipfile(path):
             _same(path)
+
+
+def test_two_entries_under_one_name_same_answer(forms: dict[str, bytes], tmp_path: Path) -> None:
+    """A zip may hold two entries with the same name; the exact scan reads both, so the quick pass must
+    not read only the one the name finds."""
+    base = forms["F4"]
+    part = sheet_part(base, "Rādītāji")
+    rows = _rows(6000, 1, '<row r="{r}"><c r="A{r}"><v>1</v></c></row>').encode()
+    with zipfile.ZipFile(io.BytesIO(base)) as zf:
+        xml = zf.read(part)
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name": exactly what is being tested
+        with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                if info.filename == part:
+                    dst.writestr(part, xml.replace(b"</sheetData>", rows + b"</sheetData>"))
+                dst.writestr(info.filename, src.read(info.filename))
+    path = tmp_path / "twice.xlsx"
+    path.write_bytes(out.getvalue())
+    _same(path)
+    assert bound(path, FAST)[0] is not None
 
 
 def _rows(n: int, first: int, template: str) -> str:

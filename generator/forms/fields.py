@@ -9,6 +9,7 @@ agree. Adding a form means writing one definition module and registering it in `
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -162,6 +163,26 @@ class FormContext:
         if name not in self._cache:
             self._cache[name] = CHOICE_LISTS[name](self)
         return self._cache[name]
+
+
+#: (the institutions, {id: institution}) of the last config looked up: see :func:`institution_by_id`.
+_by_id: tuple[tuple[Institution, ...], dict[str, Institution]] | None = None
+
+
+def institution_by_id(cfg: Config, inst_id: str) -> Institution | None:
+    """``cfg.institution(inst_id)`` (None instead of KeyError) through an index built once per list of
+    institutions: the intake looks one up for every file, and a walk over every institution made each
+    file's cost grow with the number of schools. The index is rebuilt when any institution in the list is
+    another object (a copy of the config, an institution added, removed or replaced); the objects are held,
+    so none is ever mistaken for another."""
+    global _by_id
+    insts = cfg.institutions
+    if _by_id is None or len(_by_id[0]) != len(insts) or not all(map(operator.is_, _by_id[0], insts)):
+        index: dict[str, Institution] = {}
+        for inst in insts:
+            index.setdefault(inst.id, inst)  # the first one, as Config.institution finds it
+        _by_id = (tuple(insts), index)
+    return _by_id[1].get(inst_id)
 
 
 OTHER_ACTIVITY = "cita, nav plānā"

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree.ElementTree import Element  # the type only: parsing goes through defusedxml
@@ -119,6 +120,7 @@ def column_index(letters: str) -> int:
     return n
 
 
+@cache
 def column_letter(index: int) -> str:
     """1 -> "A", 28 -> "AB": openpyxl's ``get_column_letter`` without importing openpyxl, which the
     reading path (calamine and the package's XML) otherwise never needs."""

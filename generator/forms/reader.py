@@ -31,6 +31,7 @@ from .fields import (
     FormDef,
     Layout,
     TableSlot,
+    institution_by_id,
     layout,
 )
 from .locate import MAX_EXTRA_ROWS, LayoutProblem, Located, TablePlace, locate
@@ -69,17 +70,22 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any) -> Any:
-    """A calamine value as the rest of the reader expects it: empty cells None, whole numbers int.
+#: Floats up to this size are whole numbers exactly (and read back as ints).
+_EXACT = 2**53
+
+
+def _cells(row: list[Any], width: int) -> list[Any]:
+    """The first ``width`` calamine values of a row as the rest of the reader expects them, padded with
+    None: empty cells None, whole numbers int.
 
     calamine returns every number as a float and an empty cell as "": a cell typed 12 reads 12 (as
-    Excel stores it), so messages and stored data say "12", not "12.0".
+    Excel stores it), so messages and stored data say "12", not "12.0". (One comprehension: it runs for
+    every cell read.)
     """
-    if value == "" and isinstance(value, str):
-        return None
-    if type(value) is float and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
+    out = [(None if v == "" else v) if type(v) is str
+           else int(v) if type(v) is float and v.is_integer() and -_EXACT < v < _EXACT else v
+           for v in row[:width]]
+    return out + [None] * (width - len(out))
 
 
 class _Book:
@@ -98,7 +104,7 @@ class _Book:
         """The first ``nrows`` rows (all when None) of ``sheet`` from A1, ``width`` values each, errors
         as :class:`CellError`."""
         data = self.calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-        out = [[_cell(v) for v in row[:width]] + [None] * (width - len(row)) for row in data]
+        out = [_cells(row, width) for row in data]
         for (row, col), error in self.package.error_cells(sheet).items():
             if row <= len(out) and col <= width:
                 out[row - 1][col - 1] = error
@@ -307,6 +313,24 @@ def _below(lay: Layout, loc: Located, ts: TableSlot, place: TablePlace, last: in
                 return
 
 
+#: (config, key, edition) of the last config read against: see :func:`_plan_edition`.
+_edition: tuple[Config, tuple[int, ...], str] | None = None
+
+
+def _plan_edition(cfg: Config) -> str:
+    """``cfg.plan_edition()``, computed once per config rather than once per file (it dumps and hashes the
+    whole plan: ≈ 1 ms, a tenth of an F1's intake). Keyed like ``Config.activities_for``'s index: the same
+    config object, plan and lists of goals, activities and indicators, so a ``model_copy(update=…)`` or a
+    list changed in place is hashed again; the config is held, so its id is never another's."""
+    global _edition
+    plan = cfg.plan
+    key = (id(plan), *(id(x) for part in (plan.goals, plan.activities, plan.indicators) for x in (part, *part)),
+           len(plan.goals), len(plan.activities), len(plan.indicators))
+    if _edition is None or _edition[0] is not cfg or _edition[1] != key:
+        _edition = (cfg, key, cfg.plan_edition())
+    return _edition[2]
+
+
 def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormContext] | None:
     if META_SHEET not in wb.sheetnames:
         sub.messages.append(_whole(NOT_OURS))
@@ -327,9 +351,8 @@ def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormCon
             f"Veidlapas {form_id} versiju {meta.get('form_version')} vairs nevar nolasīt (pašreizējā versija "
             f"{form.version}). Pārnesiet datus uz jaunāko veidlapu, ko izsniedz izglītības pārvalde."))
         return None
-    try:
-        inst = cfg.institution(sub.institution or "")
-    except KeyError:
+    inst = institution_by_id(cfg, sub.institution or "")
+    if inst is None:
         sub.messages.append(_whole(f"Iestāde “{sub.institution}” nav konfigurācijā. Izmantojiet izglītības "
                                    "pārvaldes sagatavoto veidlapu."))
         return None
@@ -337,7 +360,7 @@ def _identify(wb: _Book, cfg: Config, sub: Submission) -> tuple[FormDef, FormCon
         sub.messages.append(_whole(f"Veidlapas periods “{meta.get('period')}” nav plāna periodā. Izmantojiet "
                                    "šī perioda veidlapu."))
         return None
-    if sub.plan_edition != cfg.plan_edition():
+    if sub.plan_edition != _plan_edition(cfg):
         sub.messages.append(_whole("Veidlapa sagatavota pēc citas plāna redakcijas; saraksti tika pārbaudīti "
                                    "pēc spēkā esošā plāna.", level="warning"))
     return form, FormContext(cfg, Period(sub.period, cfg.period.kind), inst)

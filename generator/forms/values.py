@@ -22,7 +22,8 @@ _THOUSANDS_POINT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 
 def is_empty(raw: Any) -> bool:
     """True for None and for text that is only whitespace."""
-    return raw is None or (isinstance(raw, str) and not _SPACES.sub("", raw))
+    # str.strip() removes exactly what _SPACES matches (Unicode whitespace, no-break spaces included).
+    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def clean_text(raw: Any) -> str:

@@ -345,6 +345,8 @@ def _quick(path: Path, limits: Limits, parts: dict[str, bytes]) -> Counts | None
     try:
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if i.filename.lower().endswith((".xml", ".rels"))]
+            if len({i.filename for i in infos}) != len(infos):
+                return None  # two entries under one name: only the exact scan looks at both
             kept = 0
             for info in infos:
                 if info.file_size <= QUICK_PART_BYTES and kept + info.file_size <= QUICK_TOTAL_BYTES:

@@ -80,6 +80,7 @@ def hold(job: Job, ws: Workspace, store: Store, kind: str, detail: str, full_tra
                        [], [], [], None, personal=personal, held=detail if kind == "sender" else None)
     text = receipt_text(ws.config, info)
     now = datetime.now().astimezone().isoformat(timespec="seconds")
+    job.staged.durable()  # the store names this copy: it is on disk before (recovery may place it)
     with store.transaction() as conn:
         if job.redo is not None:
             conn.execute("DELETE FROM messages WHERE submission_id = ?", (job.redo.id,))

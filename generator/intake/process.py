@@ -36,6 +36,7 @@ from ..core import lv
 from ..core.vocab import FORM_TITLES
 from ..forms import read_submission, write_marked_copy
 from ..forms.definitions import FORMS
+from ..forms.fields import institution_by_id
 from ..forms.submission import Message, Submission
 from ..store import Store, SubmissionRow, open_store, secure_dir
 from . import held as held_files
@@ -309,8 +310,8 @@ def decide(job: Job, store: Store, ws: Workspace) -> Verdict:
     sub = job.sub
     if job.reason is not None or sub is None:
         return Verdict(False, None, None, None, [Message("error", "", "", "", job.reason or "")])
-    known = {i.id for i in ws.config.institutions}
-    institution = sub.institution if sub.institution in known else None
+    known = sub.institution is not None and institution_by_id(ws.config, sub.institution) is not None
+    institution = sub.institution if known else None
     period = sub.period if sub.period is not None and PERIOD_RANGE[0] <= sub.period <= PERIOD_RANGE[1] else None
     if sub.ok and (institution is None or period is None):
         raise RuntimeError(UNPLACED)
@@ -343,6 +344,9 @@ def store_verdict(job: Job, v: Verdict, ws: Workspace, store: Store) -> tuple[Re
     versioned = v.form_id in FORMS and FORMS[v.form_id].versioned
     errors = [_line(m, v.form_id) for m in v.messages if m.level == "error"]
     warnings = [_line(m, v.form_id) for m in v.messages if m.level == "warning"]
+    # The staged copy's fsync ran while the file was read; the store names the copy (a killed run's
+    # leftover is placed into the archive by its hash), so it is on disk before the commit.
+    job.staged.durable()
     with store.transaction() as conn:
         if job.redo is not None:
             conn.execute("DELETE FROM messages WHERE submission_id = ?", (job.redo.id,))

@@ -148,10 +148,10 @@ def _when(iso: str, locative: bool = False) -> str:
 def _inst_label(cfg: Config, inst: str | None) -> str:
     if not inst:
         return "nav nosakāma"
-    try:
-        return f"{cfg.institution(inst).name} ({inst})"
-    except KeyError:
-        return inst
+    from ..forms.fields import institution_by_id
+
+    found = institution_by_id(cfg, inst)
+    return f"{found.name} ({inst})" if found is not None else inst
 
 
 def receipt_text(cfg: Config, info: ReceiptInfo) -> str:

@@ -7,6 +7,11 @@ before the copy, both through the open descriptor and through its name. A source
 in the inbox for the next pass and the copy is dropped. The source itself is never moved or chmod-ed
 (it may be a hardlink with a twin outside the inbox): once its copy is archived, its inbox name is
 unlinked — and only if that name still points to the very file that was copied.
+
+The copy's ``fsync`` runs in a background thread while the file is bounded, read and checked (it waits
+for the disk, not for Python), and :attr:`Staged.durable` waits for it before anything names the copy:
+before the store records its hash (a killed run's leftover copy is placed by that hash), before it is
+renamed into the archive and before the source's name is removed — the same order as before.
 """
 
 from __future__ import annotations
@@ -16,10 +21,15 @@ import hashlib
 import os
 import stat
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..store import secure_dir
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: Where a file found in the inbox is not a regular file, what it is (Latvian, for ``pmp status``).
 KIND_LV = {
@@ -51,6 +61,8 @@ class Staged:
     signature: Signature  # the source's identity when it was copied
     #: Seconds since the source was last modified, when it was copied.
     age: float
+    #: Waits until the copy is on disk (its fsync, started in the background); raises the fsync's error.
+    durable: Callable[[], None] = field(default=lambda: None, compare=False, repr=False)
 
     @property
     def source_sig(self) -> str:
@@ -119,12 +131,11 @@ def stage(path: Path, archive: Path, now: float) -> Staged | NotTaken:
                     h.update(view[:n])
                     _write_all(out, view[:n])
                     size += n
-            os.fsync(out)
         except BaseException:
             os.close(out)
             part.unlink(missing_ok=True)
             raise
-        os.close(out)
+        durable = _sync_in_background(out)
         after = os.fstat(fd)
     finally:
         os.close(fd)
@@ -135,13 +146,43 @@ def stage(path: Path, archive: Path, now: float) -> Staged | NotTaken:
     same_name = named is None or _sig(named) == _sig(before)
     if _sig(after) != _sig(before) or size != before.st_size or not same_name:
         part.unlink(missing_ok=True)
+        _quietly(durable)
         return NotTaken("changing")
     sha = h.hexdigest()
     # The reader (openpyxl) insists on a workbook extension; the name is otherwise ours alone.
     suffix = ".xlsx" if path.suffix.lower() == ".xlsx" else ".bin"
     copy = folder / f"{sha}.{uuid.uuid4().hex[:8]}{suffix}"
     os.replace(part, copy)
-    return Staged(path, copy, sha, size, _sig(before), max(0.0, now - before.st_mtime_ns / 1e9))
+    return Staged(path, copy, sha, size, _sig(before), max(0.0, now - before.st_mtime_ns / 1e9), durable)
+
+
+#: The background fsync thread, and the process it belongs to (a forked child starts its own).
+_syncer: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _fsync_and_close(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_in_background(fd: int) -> Callable[[], None]:
+    """fsync and close ``fd`` in a background thread; the returned function waits for it (and raises
+    its error, e.g. a full disk found by the fsync)."""
+    global _syncer
+    if _syncer is None or _syncer[0] != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor  # (≈ 10 ms to import: only when a file is taken)
+
+        _syncer = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmp-fsync"))
+    done: Future[None] = _syncer[1].submit(_fsync_and_close, fd)
+    return lambda: done.result()
+
+
+def _quietly(wait: Callable[[], None]) -> None:
+    """Wait for a copy that is being thrown away (its fsync's error no longer matters)."""
+    with contextlib.suppress(OSError):
+        wait()
 
 
 def _write_all(fd: int, view: memoryview) -> None:
@@ -151,7 +192,8 @@ def _write_all(fd: int, view: memoryview) -> None:
 
 
 def archive_copy(staged: Staged, dest: Path) -> None:
-    """Rename the staged copy into the archive (same disk: atomic), owner-only."""
+    """Rename the staged copy into the archive (same disk: atomic), owner-only, once it is on disk."""
+    staged.durable()
     secure_dir(dest.parent)
     os.replace(staged.copy, dest)
 
@@ -160,8 +202,10 @@ def release_source(staged: Staged) -> None:
     """Remove the source's inbox name, if it still names the file that was copied.
 
     A corrected version saved over the same name meanwhile is a different file: it stays for the next
-    pass. Only the name is removed; a hardlink's other names and their permissions are untouched.
+    pass. Only the name is removed; a hardlink's other names and their permissions are untouched. The
+    copy is on disk first.
     """
+    staged.durable()
     try:
         st = os.lstat(staged.source)
     except FileNotFoundError:
@@ -183,6 +227,7 @@ def same_source(path: Path, source_sig: str | None) -> bool:
 
 def drop_copy(staged: Staged) -> None:
     """Forget a staged copy that is not needed (a repeat, or the source is still being written)."""
+    _quietly(staged.durable)
     staged.copy.unlink(missing_ok=True)
 
 

@@ -8,11 +8,17 @@ never values: a case report's receipt must not repeat anything about the child.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from ..core import lv
 
 F3_SUMMARY = "Ziņojums saņemts un nodots izglītības pārvaldei."
+
+# Numbers are formatted through babel (≈ 0.1 ms a call, a few per receipt), and receipt after receipt asks
+# for the same small counts: each text is worked out once (the functions are pure).
+_count = lru_cache(maxsize=4096)(lv.count)
+_grouped = lru_cache(maxsize=4096)(lambda n: lv.number(n, group=True))
 
 
 def _rows(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -32,10 +38,10 @@ def _f1(data: dict[str, Any]) -> list[str]:
     acts = _rows(data, "activities")
     statuses = [r for r in _rows(data, "statuses") if _filled(r, "status")]
     people = sum(_number(r.get(k)) for r in acts for k in ("pupils", "parents", "teachers", "others"))
-    line = (f"Saglabāts: {lv.count(len(acts), 'aktivitāte', 'aktivitātes')}, "
-            f"{lv.count(len(statuses), 'izpildes statuss', 'izpildes statusi')}.")
+    line = (f"Saglabāts: {_count(len(acts), 'aktivitāte', 'aktivitātes')}, "
+            f"{_count(len(statuses), 'izpildes statuss', 'izpildes statusi')}.")
     if people:
-        line += f" Dalībnieku kopā: {lv.number(people, group=True)}."
+        line += f" Dalībnieku kopā: {_grouped(people)}."
     return [line]
 
 
@@ -46,10 +52,10 @@ def _f2(data: dict[str, Any]) -> list[str]:
     partners = _rows(data, "partners")
     g9, g12 = _rows(data, "grade9_continuing"), _rows(data, "grade12_continuing")
     return [
-        f"Saglabāts: izglītojamo mācību gada sākumā {lv.number(pupils, group=True)}, PMP riska grupā "
-        f"{lv.number(at_risk, group=True)}; {lv.count(len(partners), 'stratēģiskais partneris', 'stratēģiskie partneri')}; "
-        f"tālākizglītība — {lv.count(len(g9), 'ieraksts', 'ieraksti')} par 9. klašu un "
-        f"{lv.count(len(g12), 'ieraksts', 'ieraksti')} par 12. klašu beidzējiem.",
+        f"Saglabāts: izglītojamo mācību gada sākumā {_grouped(pupils)}, PMP riska grupā "
+        f"{_grouped(at_risk)}; {_count(len(partners), 'stratēģiskais partneris', 'stratēģiskie partneri')}; "
+        f"tālākizglītība — {_count(len(g9), 'ieraksts', 'ieraksti')} par 9. klašu un "
+        f"{_count(len(g12), 'ieraksts', 'ieraksti')} par 12. klašu beidzējiem.",
     ]
 
 
@@ -57,10 +63,10 @@ def _f4(data: dict[str, Any]) -> list[str]:
     rows = _rows(data, "values")
     given = [r for r in rows if _filled(r, "value", "text")]
     indicators = {r.get("indicator") for r in given}
-    line = (f"Saglabāts: {lv.count(len(given), 'rādītāja vērtība', 'rādītāju vērtības')} "
-            f"({lv.count(len(indicators), 'rādītājs', 'rādītāji')})")
+    line = (f"Saglabāts: {_count(len(given), 'rādītāja vērtība', 'rādītāju vērtības')} "
+            f"({_count(len(indicators), 'rādītājs', 'rādītāji')})")
     if len(given) < len(rows):
-        line += f"; bez vērtības {lv.count(len(rows) - len(given), 'rinda', 'rindas')}"
+        line += f"; bez vērtības {_count(len(rows) - len(given), 'rinda', 'rindas')}"
     return [line + "."]
 
 
@@ -68,9 +74,9 @@ def _f5(data: dict[str, Any]) -> list[str]:
     items = _rows(data, "items")
     decisions = [i for i in items if _filled(i, "decision")]
     present = [m for m in _rows(data, "members") if m.get("present")]
-    return [f"Saglabāts: {lv.count(len(items), 'darba kārtības jautājums', 'darba kārtības jautājumi')}, "
-            f"{lv.count(len(decisions), 'lēmums', 'lēmumi')}, "
-            f"{lv.count(len(present), 'klātesošs grupas loceklis', 'klātesoši grupas locekļi')}."]
+    return [f"Saglabāts: {_count(len(items), 'darba kārtības jautājums', 'darba kārtības jautājumi')}, "
+            f"{_count(len(decisions), 'lēmums', 'lēmumi')}, "
+            f"{_count(len(present), 'klātesošs grupas loceklis', 'klātesoši grupas locekļi')}."]
 
 
 _BY_FORM: dict[str, Callable[[dict[str, Any]], list[str]]] = {
