@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.core.workspace import Workspace
+from generator.documents.completeness import missing_forms
 from generator.documents.dataset import Dataset, Receipt, load_dataset
 from generator.intake import ingest_once
 from generator.store import open_store
@@ -30,3 +31,17 @@ def test_dataset_is_the_newest_accepted_version_of_each_form(mini_ws: Workspace)
     # Shared strings: the same key is one object in every institution's data.
     first, second = (next(iter(d)) for d in ds.f2.values())
     assert first == second and first is second
+
+
+def test_receipts_alone_tell_the_same_missing_forms(mini_ws: Workspace) -> None:
+    """The build finds who has not sent what from the receipts only (no form's data is read for it)."""
+    assert missing_forms(mini_ws.config, load_dataset(mini_ws, PERIOD, receipts_only=True)) == missing_forms(
+        mini_ws.config, load_dataset(mini_ws, PERIOD))  # no store yet: everything missing
+    for form, inst, seed in (("F2", "ludzas-vsk", 1), ("F1", "sd", 3), ("F4", "ip", 5)):
+        submit(mini_ws, form, inst, seed)
+    ingest_once(mini_ws)
+    full, receipts = load_dataset(mini_ws, PERIOD), load_dataset(mini_ws, PERIOD, receipts_only=True)
+    assert receipts.received == full.received and full.f1 and full.f4 is not None
+    assert receipts.f1 == receipts.f2 == {} and receipts.f4 is None and receipts.f5 == []
+    assert missing_forms(mini_ws.config, receipts) == missing_forms(mini_ws.config, full)
+    assert not any("F4" in m.forms for m in missing_forms(mini_ws.config, receipts))

@@ -34,15 +34,18 @@ class Missing:
 
 def missing_forms(cfg: Config, ds: Dataset) -> list[Missing]:
     """Institutions with at least one expected form not accepted for the period."""
+    owed: dict[str, tuple[Institution, list[str]]] = {}
+    for inst, form in owed_forms(cfg, ds.period):  # as expected_forms, keeping the institution (no lookup)
+        owed.setdefault(inst.id, (inst, []))[1].append(form)
     out = []
-    for inst_id, forms in expected_forms(cfg, ds.period).items():
+    for inst_id, (inst, forms) in owed.items():
         lacking = [f for f in forms if not _has(ds, f, inst_id)]
         if lacking:
-            out.append(Missing(cfg.institution(inst_id), lacking))
+            out.append(Missing(inst, lacking))
     return out
 
 
 def _has(ds: Dataset, form: str, inst_id: str) -> bool:
     if form == "F4":
-        return ds.f4 is not None
+        return bool(ds.received.get("F4"))  # the board's, under whichever id it was sent
     return inst_id in ds.reported(form)

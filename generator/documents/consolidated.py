@@ -151,20 +151,35 @@ def _write_sheet(wb: Workbook, name: str, headers: list[str], rows: Iterable[lis
 
 class _Labels:
     """Per institution of one form: its form context, the lead columns and each dropdown's labels, built
-    once (not once per cell)."""
+    once per institution and sheet (not once per cell). One institution's context is kept at a time (rows
+    come institution by institution), and equal label lists are one dict: held for every institution,
+    the contexts' label lists were most of the workbook's memory at city scale."""
 
     def __init__(self, cfg: Config, ds: Dataset, form_id: str) -> None:
         self.cfg, self.ds, self.form_id = cfg, ds, form_id
         self.known = {i.id: i for i in cfg.institutions}
         self.received = ds.received.get(form_id, {})
-        self._contexts: dict[str, FormContext | None] = {}
-        self._choices: dict[tuple[str, str], dict[Any, str]] = {}
+        self._inst: str | None = None
+        self._context: FormContext | None = None
+        self._choices: dict[str, dict[Any, str]] = {}
+        self._shared: dict[tuple[tuple[Any, str], ...], dict[Any, str]] = {}
 
     def context(self, inst: str) -> FormContext | None:
-        if inst not in self._contexts:
+        if inst != self._inst:
             known = self.known.get(inst)
-            self._contexts[inst] = FormContext(self.cfg, self.ds.period, known) if known is not None else None
-        return self._contexts[inst]
+            self._inst, self._choices = inst, {}
+            self._context = FormContext(self.cfg, self.ds.period, known) if known is not None else None
+        return self._context
+
+    def _labels(self, inst: str, name: str) -> dict[Any, str] | None:
+        ctx = self.context(inst)
+        if ctx is None:
+            return None
+        labels = self._choices.get(name)
+        if labels is None:
+            pairs = tuple(ctx.choices(name))
+            labels = self._choices[name] = self._shared.setdefault(pairs, dict(pairs))
+        return labels
 
     def lead(self, inst: str) -> list[Any]:
         rec = self.received.get(inst) or self.received.get("")
@@ -177,12 +192,8 @@ class _Labels:
         An institution no longer in config.toml has no context: its data is still shown, unlabelled.
         """
         if f.kind == "choice" and f.choices:
-            ctx = self.context(inst)
-            if ctx is not None:
-                key = (inst, f.choices)
-                labels = self._choices.get(key)
-                if labels is None:
-                    labels = self._choices[key] = dict(ctx.choices(f.choices))
+            labels = self._labels(inst, f.choices)
+            if labels is not None:
                 if value is None:
                     return OTHER_ACTIVITY if f.choices == "activities" else None
                 value = labels.get(value, value)

@@ -59,8 +59,11 @@ class Dataset:
         return ds
 
     @classmethod
-    def from_store(cls, store: Any, period: Period) -> Dataset:
-        """The newest accepted version per institution of F1, F2 and F4, and the period's held meetings."""
+    def from_store(cls, store: Any, period: Period, receipts_only: bool = False) -> Dataset:
+        """The newest accepted version per institution of F1, F2 and F4, and the period's held meetings.
+
+        ``receipts_only``: only ``received`` (who sent which version when), no data and no meetings — what
+        :func:`generator.documents.completeness.missing_forms` needs, without reading a form's content."""
         from ..cases import meeting_records
 
         ds = cls(period)
@@ -68,9 +71,10 @@ class Dataset:
         for form in ("F1", "F2", "F4"):
             received = ds.received[form] = {}
             data: dict[str, dict[str, Any]] = {}
-            for inst, version, received_at, raw in _latest(store.conn, form, period.year):
+            for inst, version, received_at, raw in _latest(store.conn, form, period.year, receipts_only):
                 received[inst] = Receipt(version, str(received_at))
-                data[inst] = _loads(raw, strings)
+                if not receipts_only:
+                    data[inst] = _loads(raw, strings)
             if form == "F1":
                 ds.f1 = data
             elif form == "F2":
@@ -79,7 +83,8 @@ class Dataset:
                 ds.f4 = next(iter(data.values()), None)
         # One record per meeting held in the period, from the case register (the F5 slot keeps only
         # the newest protocol per period, but every meeting counts).
-        ds.f5 = meeting_records(store.conn, period)
+        if not receipts_only:
+            ds.f5 = meeting_records(store.conn, period)
         return ds
 
     def reported(self, form: str) -> set[str]:
@@ -87,12 +92,13 @@ class Dataset:
         return set(self.received.get(form, {}))
 
 
-def _latest(conn: sqlite3.Connection, form: str, year: int) -> Iterator[tuple[str, int, str, str | None]]:
-    """Institution, version, receipt time and stored JSON of the newest accepted version of ``form`` per
-    institution (what ``Store.latest`` gives), a row at a time: the JSON texts are never all held at once,
-    and the warnings ``Store.latest`` also reads are not needed here."""
+def _latest(conn: sqlite3.Connection, form: str, year: int,
+            receipts_only: bool = False) -> Iterator[tuple[str, int, str, str | None]]:
+    """Institution, version, receipt time and stored JSON (None with ``receipts_only``) of the newest
+    accepted version of ``form`` per institution (what ``Store.latest`` gives), a row at a time: the JSON
+    texts are never all held at once, and the warnings ``Store.latest`` also reads are not needed here."""
     yield from conn.execute(
-        "SELECT institution, version, received_at, data FROM submissions"
+        f"SELECT institution, version, received_at, {'NULL' if receipts_only else 'data'} FROM submissions"
         " WHERE form_id = ? AND period = ? AND state = 'accepted' ORDER BY institution", (form, year))
 
 
@@ -108,12 +114,13 @@ def _loads(raw: str | None, strings: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def load_dataset(ws: Any, period: Period) -> Dataset:
-    """The period's dataset from the workspace's store (empty when the store does not exist yet)."""
+def load_dataset(ws: Any, period: Period, receipts_only: bool = False) -> Dataset:
+    """The period's dataset from the workspace's store (empty when the store does not exist yet);
+    ``receipts_only``: see :meth:`Dataset.from_store`."""
     if not ws.store_path.exists():
         return Dataset(period)
     from .. import cases  # noqa: F401  (registers the case register's tables before the store opens)
     from ..store import open_store
 
     with open_store(ws) as store:
-        return Dataset.from_store(store, period)
+        return Dataset.from_store(store, period, receipts_only)

@@ -51,6 +51,7 @@ THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
+HELP_FONT = Font(italic=True, color="595959", size=9)
 UNLOCKED = Protection(locked=False)
 DATE_FORMAT = "DD.MM.YYYY"
 NOT_APPLICABLE_HELP = "Skola šo posmu neīsteno — nav jāaizpilda."
@@ -143,9 +144,10 @@ class _Validations:
                  inputs: list[tuple[str, Field]]) -> None:
         self.ws, self.lists, self.ctx = ws, lists, ctx
         self.by_field: dict[tuple[str, Field], DataValidation] = {}
-        #: The input-cell style once built, by number format: copying it is much cheaper than setting
-        #: fill, border, protection and alignment on every cell (each is looked up in the style table).
-        self.input_styles: dict[str, Any] = {}
+        #: The input-cell style once built, by number format, and the locked cells' styles: copying one is
+        #: much cheaper than setting fill, border, protection and alignment on every cell (each is looked
+        #: up in the workbook's style table).
+        self.styles: dict[str, Any] = {}
         distinct = list(dict.fromkeys(inputs))
         labels = Counter(f.label for _, f in distinct)
         hints = Counter(_hint(f, (self._spec(f) or {}).get("error", "")) for _, f in distinct)
@@ -206,29 +208,45 @@ def _input_value(f: Field, raw: Any) -> Any:
     return safe_text(raw)
 
 
-def _put_input(ws: Worksheet, cell: str, f: Field, raw: Any, dvs: _Validations, part: str) -> None:
-    c = ws[cell]
+def _restyle(c: Any, styles: dict[str, Any], key: str, **attrs: Any) -> None:
+    """Set style attributes (in the order given) on a cell that has none yet, copying the style the first
+    such cell got: the same style, without looking each attribute up in the workbook's style table."""
+    fresh = not c.has_style
+    style = styles.get(key)
+    if style is not None and fresh:
+        c._style = copy(style)
+        return
+    for name, value in attrs.items():
+        setattr(c, name, value)
+    if fresh:
+        styles[key] = copy(c._style)
+
+
+def _put_input(ws: Worksheet, row: int, col: int, f: Field, raw: Any, dvs: _Validations, part: str) -> None:
+    c = ws.cell(row, col)
     value = _input_value(f, raw)
     c.value = value
     if isinstance(value, str):
         c.data_type = "s"
     fmt = DATE_FORMAT if f.kind == "date" else "General"
-    style = dvs.input_styles.get(fmt)
+    style = dvs.styles.get(fmt)
     if style is None:
         c.number_format = fmt
         c.fill, c.border, c.protection, c.alignment = INPUT_FILL, BOX, UNLOCKED, WRAP
-        dvs.input_styles[fmt] = copy(c._style)
+        dvs.styles[fmt] = copy(c._style)
     else:
         c._style = copy(style)
-    dvs.add(f, cell, part)
+    dvs.add(f, c.coordinate, part)
 
 
-def _put_locked(ws: Worksheet, cell: str, value: Any, fill: PatternFill | None = None) -> None:
-    c = ws[cell]
+def _put_locked(ws: Worksheet, row: int, col: int, value: Any, dvs: _Validations,
+                fill: PatternFill | None = None) -> None:
+    c = ws.cell(row, col)
     c.value = safe_text(value) if isinstance(value, str) else value
-    c.border, c.alignment = BOX, WRAP
-    if fill is not None:
-        c.fill = fill
+    if fill is None:
+        _restyle(c, dvs.styles, "locked", border=BOX, alignment=WRAP)
+    else:
+        _restyle(c, dvs.styles, "not applicable", border=BOX, alignment=WRAP, fill=fill)
 
 
 def _write_sheet(ws: Worksheet, sheet: Sheet, form: FormDef, ctx: FormContext, lay: Layout,
@@ -256,13 +274,14 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, form: FormDef, ctx: FormContext, l
         if slot.sheet != sheet.name:
             continue
         f = slot.field
-        ws.cell(slot.row, 1, f.label + (" *" if f.required and ctx.applies(f) else "")).alignment = WRAP
+        label = ws.cell(slot.row, 1, f.label + (" *" if f.required and ctx.applies(f) else ""))
+        _restyle(label, dvs.styles, "label", alignment=WRAP)
         help_cell = ws.cell(slot.row, 3, f.help)
-        help_cell.alignment, help_cell.font = WRAP, Font(italic=True, color="595959", size=9)
+        _restyle(help_cell, dvs.styles, "help", alignment=WRAP, font=HELP_FONT)
         if ctx.applies(f):
-            _put_input(ws, slot.cell, f, values.get(slot.cell), dvs, part_of[f.key])
+            _put_input(ws, slot.row, slot.col, f, values.get(slot.cell), dvs, part_of[f.key])
         else:
-            _put_locked(ws, slot.cell, NOT_APPLICABLE, NA_FILL)
+            _put_locked(ws, slot.row, slot.col, NOT_APPLICABLE, dvs, NA_FILL)
             help_cell.value = NOT_APPLICABLE_HELP
         lines[slot.row] = f.lines
         first = max(i for i, (start, _) in enumerate(spans) if start < slot.row)
@@ -280,14 +299,16 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, form: FormDef, ctx: FormContext, l
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         prefill = table.prefill(ctx) if table.prefill else None
         count = len(prefill) if prefill is not None else table.rows
+        letters = [get_column_letter(col) for col in range(1, len(table.columns) + 1)]
         for index in range(count):
             row_values = prefill[index] if prefill is not None else {}
-            for f in table.columns:
-                cell = ts.cell(index, f.key)
+            row = ts.first_row + index
+            for col, f in enumerate(table.columns, start=1):
                 if f.locked:
-                    _put_locked(ws, cell, row_values.get(f.key, ""))
+                    _put_locked(ws, row, col, row_values.get(f.key, ""), dvs)
                 else:
-                    _put_input(ws, cell, f, values.get(cell, row_values.get(f.key)), dvs, table.title)
+                    raw = values.get(f"{letters[col - 1]}{row}", row_values.get(f.key))
+                    _put_input(ws, row, col, f, raw, dvs, table.title)
         last_row = max(last_row, ts.first_row + count - 1, ts.header_row)
         spans.append((ts.title_row, max(ts.header_row, ts.first_row + count - 1)))
     spans.sort()
@@ -377,11 +398,11 @@ def _write_help(wb: Workbook, form: FormDef, ctx: FormContext, lay: Layout) -> N
     for col, head in enumerate(("Lapa", "Daļa", "Lauks", "Šūna", "Obligāts", "Paskaidrojums"), start=1):
         c = ws.cell(row, col, head)
         c.font, c.fill, c.border = BOLD, HEAD_FILL, BOX
+    styles: dict[str, Any] = {}
     for values in _help_rows(form, ctx, lay):
         row += 1
         for col, value in enumerate(values, start=1):
-            c = ws.cell(row, col, value)
-            c.alignment, c.border = WRAP, BOX
+            _restyle(ws.cell(row, col, value), styles, "line", alignment=WRAP, border=BOX)
     printing.fit_rows(ws, HELP_WIDTHS, row)
     printing.setup_page(ws, HELP_WIDTHS, True, last_row=row, title_row=header)
     ws.protection.sheet = True

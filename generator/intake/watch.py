@@ -115,11 +115,12 @@ class Watcher:
         """Replace an observer whose thread has died, then rescan (its events are lost)."""
         if self.observer is not None and self.observer.is_alive():
             return
-        if self.observer is not None:
-            self.restarts += 1
+        dead = self.observer is not None
+        if dead:
             self.say("Failu novērotājs apstājās; palaižu to no jauna un pārskatu iesūtni.")
-            self.observer = None
-        self.start_observer()
+        self.start_observer()  # the new observer replaces the dead one in one assignment
+        if dead:  # counted once the new observer is in place, so whoever reads the count sees it running
+            self.restarts += 1
         self.rescan()
 
     # ---- the loop --------------------------------------------------------------------------------

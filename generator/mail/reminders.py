@@ -24,13 +24,11 @@ from ..forms import form_filename
 from ..forms.blanks import BlankForms
 from ..store import open_store
 from . import compose
-from .connect import settings
-from .journal import queue_mail
-from .send import Sent, send_queued
 
 if TYPE_CHECKING:
     from ..core.config import Config
     from ..core.workspace import Workspace
+    from .send import Sent
 
 REMINDER_BODY = """Labdien!
 
@@ -118,11 +116,15 @@ class Planned:
 
 def plan_reminders(ws: Workspace, period: Period) -> list[Planned]:
     """Every institution still missing a form of ``period``, in configuration order."""
-    return [Planned(m) for m in missing_forms(ws.config, load_dataset(ws, period))]
+    return [Planned(m) for m in missing_forms(ws.config, load_dataset(ws, period, receipts_only=True))]
 
 
 def send_reminders(ws: Workspace, period: Period, planned: list[Planned], today: date) -> Sent:
     """Queue each reminder that has an address (once per institution, period and day) and send them."""
+    from .connect import settings
+    from .journal import queue_mail
+    from .send import send_queued
+
     mail = settings(ws)
     cfg = ws.config
     blanks = BlankForms(cfg, period)
