@@ -301,14 +301,23 @@ class ConfigLookups:
                 return f
         raise KeyError(fid)
 
-    def resolve_refs(self, refs: list[str]) -> list[Institution]:
-        """Institutions named by ids and ``kind:<kind>`` groups, in order, without repeats."""
+    def _ref_index(self) -> dict[str, list[Institution]]:
+        """Each id and each ``kind:<kind>`` group → its institutions in config order (one walk)."""
+        by_ref: dict[str, list[Institution]] = {}
+        for inst in self.institutions:
+            by_ref.setdefault(inst.id, []).append(inst)
+            by_ref.setdefault("kind:" + inst.kind.value, []).append(inst)
+        return by_ref
+
+    def resolve_refs(self, refs: list[str], index: dict[str, list[Institution]] | None = None) -> list[Institution]:
+        """Institutions named by ids and ``kind:<kind>`` groups, in order, without repeats (``index``: a
+        :meth:`_ref_index` of these institutions, when resolving many)."""
+        by_ref = self._ref_index() if index is None else index
         out: list[Institution] = []
         seen: set[str] = set()
         for ref in refs:
-            group = ref[5:] if ref.startswith("kind:") else None
-            for inst in self.institutions:
-                if (inst.kind.value == group if group is not None else inst.id == ref) and inst.id not in seen:
+            for inst in by_ref.get(ref, ()):
+                if inst.id not in seen:
                     seen.add(inst.id)
                     out.append(inst)
         return out
@@ -340,7 +349,8 @@ class ConfigLookups:
         key = (id(self.institutions), len(self.institutions), id(acts), len(acts),
                *(id(a) for a in acts), *(id(i) for i in self.institutions))
         if self._members is None or self._members[0] != key:
-            self._members = (key, [frozenset(i.id for i in self.resolve_refs(a.responsible + a.involved))
+            index = self._ref_index()
+            self._members = (key, [frozenset(i.id for i in self.resolve_refs(a.responsible + a.involved, index))
                                    for a in acts])
         return self._members[1]
 
