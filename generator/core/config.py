@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .lazy import lender
 from .vocab import LEVEL_LABELS as LEVEL_LABELS
 
 if TYPE_CHECKING:  # the models, for type checkers; at run time they come from __getattr__ below
@@ -52,14 +53,9 @@ MODEL_NAMES = frozenset({
 })
 
 
-def __getattr__(name: str) -> Any:
-    """``Config``, ``Institution`` … from :mod:`.config_model`: pydantic is imported by the first command
-    that validates or builds a model, not by everyone who needs a kind's label or a metric's name."""
-    if name in MODEL_NAMES:
-        from . import config_model
-
-        return getattr(config_model, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: ``Config``, ``Institution`` … from :mod:`.config_model`: pydantic is imported by the first command that
+#: validates or builds a model, not by everyone who needs a kind's label or a metric's name.
+__getattr__ = lender(__name__, __package__, dict.fromkeys(MODEL_NAMES, "config_model"))
 
 
 class InstitutionKind(StrEnum):

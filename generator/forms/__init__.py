@@ -10,9 +10,10 @@ Public API (other modules code against exactly these names)::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..core.errors import FormError
+from ..core.lazy import lender
 from ..core.period import Period
 from ..core.workspace import Workspace
 from .definitions import FORMS, get_form
@@ -34,18 +35,9 @@ __all__ = ["FORM_IDS", "FORM_VERSION", "generate_forms", "write_blank", "read_su
            "write_marked_copy", "fill_workbook", "form_filename", "owed_forms"]
 
 
-def __getattr__(name: str) -> Any:
-    """``fill_workbook`` and ``read_submission`` on first use: the command line lists the forms (their
-    definitions) without the writer (openpyxl) or the reader (python-calamine)."""
-    if name == "fill_workbook":
-        from .filler import fill_workbook
-
-        return fill_workbook
-    if name == "read_submission":
-        from .reader import read_submission
-
-        return read_submission
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: ``fill_workbook`` and ``read_submission`` on first use: the command line lists the forms (their
+#: definitions) without the writer (openpyxl) or the reader (python-calamine).
+__getattr__ = lender(__name__, __name__, {"fill_workbook": "filler", "read_submission": "reader"})
 
 
 def form_filename(form_id: str, period: Period, institution_id: str) -> str:

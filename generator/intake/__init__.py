@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..core import lv
+from ..core.lazy import lender
 
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
@@ -30,13 +31,7 @@ _LENT = {"Limits": "safety", "Origin": "origin", "Result": "process", "process_f
          "retry_held": "held"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LENT.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    return getattr(import_module(f".{module}", __name__), name)
+__getattr__ = lender(__name__, __name__, _LENT)
 
 
 __all__ = ["IngestSummary", "Limits", "Origin", "Result", "ingest_once", "process_file", "retry_held"]

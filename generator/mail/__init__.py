@@ -7,7 +7,9 @@ Layer: beside the pipeline (it may use intake, store, forms and core). Public AP
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..core.lazy import lender
 
 if TYPE_CHECKING:
     from .connect import MailError, check_connection
@@ -21,13 +23,7 @@ _LENT = {"MailError": "connect", "check_connection": "connect", "MailPass": "fet
          "run_mail": "fetch", "send_queued": "send", "Taken": "take"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LENT.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    return getattr(import_module(f".{module}", __name__), name)
+__getattr__ = lender(__name__, __name__, _LENT)
 
 
 __all__ = ["MailError", "MailPass", "Taken", "check_connection", "fetch_once", "run_mail", "send_queued"]
