@@ -77,15 +77,16 @@ def due_text(cfg: Config, kind: Kind) -> str:
     return f"{evaluation_year(cfg, kind)}. gadā"
 
 
-def history(ws: Workspace, upto: Period) -> list[YearData]:
-    """Every plan period up to ``upto`` with its accepted data (an empty dataset where nothing came)."""
+def history(ws: Workspace, upto: Period, current: Dataset | None = None) -> list[YearData]:
+    """Every plan period up to ``upto`` with its accepted data (an empty dataset where nothing came);
+    ``current``: ``upto``'s dataset when the caller has it already (the build), so it is not held twice."""
     cfg = ws.config
     out = []
     for year in cfg.period.plan_years:
         period = Period(year, cfg.period.kind)
         if year > upto.year:
             break
-        ds = load_dataset(ws, period)
+        ds = current if current is not None and year == upto.year else load_dataset(ws, period)
         out.append(YearData(period, ds, indicator_values(cfg, ds)))
     return out
 
@@ -203,10 +204,11 @@ def evaluation_path(ws: Workspace, period: Period, kind: Kind) -> Path:
     return ws.period_outbox(period.year) / f"{FILES[kind]}_{period.year}.docx"
 
 
-def make_evaluation(ws: Workspace, period: Period, kind: Kind, today: date) -> Path:
-    """Render the ``kind`` evaluation over the plan periods up to ``period``."""
+def make_evaluation(ws: Workspace, period: Period, kind: Kind, today: date, current: Dataset | None = None) -> Path:
+    """Render the ``kind`` evaluation over the plan periods up to ``period`` (``current``: its dataset, if
+    already loaded)."""
     cfg = ws.config
-    years = history(ws, period)
+    years = history(ws, period, current)
     plan = cfg.period.plan_years
     return render_generic(ws, evaluation_path(ws, period, kind), TITLES[kind],
                           f"Plāns {plan[0]}.–{plan[-1]}. gadam; izvērtētie periodi: "

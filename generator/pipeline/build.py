@@ -57,7 +57,7 @@ def build_documents(ws: Workspace, period: Period, ds: Dataset, today: date, pdf
     evaluations = []
     for kind in scheduled_kinds(cfg, period):
         progress(f"{TITLES[kind]} …")
-        evaluations.append(make_evaluation(ws, period, kind, today))
+        evaluations.append(make_evaluation(ws, period, kind, today, ds))
     progress("Iestāžu izraksti nākamajam gadam …")
     extracts = make_extracts(ws, period, today)
     progress("Kopsavilkuma darbgrāmata …")
